@@ -50,6 +50,17 @@ impl<'a, F: Float> Inputs<'a, F> {
         }
     }
 
+    /// Returns the same inputs under a shorter lifetime.
+    pub fn reborrow<'b>(self) -> Inputs<'b, F>
+    where
+        'a: 'b,
+    {
+        match self {
+            Inputs::Dense(x) => Inputs::Dense(x.reborrow()),
+            Inputs::Sparse(x) => Inputs::Sparse(x),
+        }
+    }
+
     /// Returns a dense copy of these rows.
     pub fn to_dense(&self) -> Array2<F> {
         match self {

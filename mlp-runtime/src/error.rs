@@ -68,6 +68,13 @@ pub enum Error {
         learning_rate: f64,
     },
 
+    /// A parameter that became NaN or infinite in an update.
+    #[error("{what} is not finite after the update; try a smaller learning rate")]
+    NonFinite {
+        /// What became non-finite, such as "parameter W1".
+        what: String,
+    },
+
     /// A parameter that the network does not have.
     #[error("unknown parameter {name:?}; the network has {known}")]
     UnknownParameter {

@@ -2,6 +2,7 @@
 
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
+use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 
 use ndarray::{LinalgScalar, ScalarOperand};
 
@@ -22,6 +23,10 @@ pub trait Float:
     + LinalgScalar
     + ScalarOperand
     + Sum
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
     + Default
     + Debug
     + Display

@@ -4,14 +4,26 @@
 //!
 //! Users depend on the `mlp` crate, which re-exports this one.
 
+pub mod activation;
 pub mod batch;
 pub mod corpus;
 pub mod error;
 pub mod float;
+pub mod metrics;
+pub mod mlp;
+pub mod network;
+pub mod ops;
+pub mod progress;
 pub mod rng;
 pub mod sparse;
+pub mod train;
 
+pub use activation::Activation;
 pub use batch::{Batch, Dataset, Inputs, Matrix};
 pub use error::{Error, Result};
 pub use float::Float;
+pub use metrics::Evaluation;
+pub use mlp::Mlp;
+pub use network::{Network, ParameterGradients};
 pub use sparse::{Csr, CsrView};
+pub use train::{EpochRecord, Observer, Sgd, Unfused};
