@@ -99,9 +99,19 @@ pub enum Error {
     #[error(transparent)]
     Sparse(#[from] CsrError),
 
+    /// An error of saving or loading a model, boxed to keep this type small.
+    #[error(transparent)]
+    Model(Box<crate::model::ModelError>),
+
     /// An error of the corpus reader.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+}
+
+impl From<crate::model::ModelError> for Error {
+    fn from(error: crate::model::ModelError) -> Self {
+        Error::Model(Box::new(error))
+    }
 }
 
 /// The result type of this crate.

@@ -8,7 +8,7 @@ use crate::batch::{Dataset, Inputs, permutation};
 use crate::error::{Error, Result};
 use crate::float::Float;
 use crate::metrics::{Evaluation, evaluate};
-use crate::network::{Network, check_batch};
+use crate::network::{Architecture, Network, check_batch};
 use crate::rng::MersenneTwister;
 
 /// Settings of minibatch SGD, checked when they are made.
@@ -221,6 +221,10 @@ impl<F: Float, N: Network<F> + ?Sized> Network<F> for Unfused<'_, N> {
 
     fn classes(&self) -> usize {
         self.0.classes()
+    }
+
+    fn architecture(&self) -> Architecture {
+        self.0.architecture()
     }
 
     fn forward(&self, x: Inputs<'_, F>) -> Result<Array2<F>> {
