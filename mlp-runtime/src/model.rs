@@ -520,8 +520,8 @@ fn to_le_bytes<F: Float>(values: impl Iterator<Item = F>) -> Vec<u8> {
     let mut bytes = Vec::new();
     for value in values {
         match F::NAME {
-            "f32" => bytes.extend((value.to_f64() as f32).to_le_bytes()),
-            _ => bytes.extend(value.to_f64().to_le_bytes()),
+            "f32" => bytes.extend((value.as_f64() as f32).to_le_bytes()),
+            _ => bytes.extend(value.as_f64().to_le_bytes()),
         }
     }
     bytes

@@ -28,7 +28,7 @@ pub struct Sgd {
     shuffle_seed: Option<u32>,
 }
 
-/// What one epoch of training did.
+/// The record of one epoch of training.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EpochRecord {
     /// Number of the epoch within its call to [`Sgd::train`], from 1.
@@ -179,7 +179,7 @@ impl Sgd {
                     learning_rate: self.learning_rate,
                 };
                 let cost = match network.train_step(batch.x, batch.y, learning_rate) {
-                    Ok(cost) => cost.to_f64(),
+                    Ok(cost) => cost.as_f64(),
                     Err(Error::NonFinite { what }) => return Err(diverged(what)),
                     Err(error) => return Err(error),
                 };
