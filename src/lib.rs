@@ -4,3 +4,8 @@
 //! (corpus reader, minibatches, SGD, metrics and the runtime-geometry MLP).
 
 pub use mlp_runtime::*;
+
+#[cfg(feature = "download")]
+pub mod download;
+#[cfg(feature = "plot")]
+pub mod plot;
