@@ -22,26 +22,25 @@ const SHAPES: [(usize, usize, usize); 4] = [
     (1024, 1024, 1024),
 ];
 
-fn gemm<F: Copy + From<u8>>(
-    bencher: Bencher,
-    (m, k, n): (usize, usize, usize),
-    multiply: unsafe fn(
-        usize,
-        usize,
-        usize,
-        F,
-        *const F,
-        isize,
-        isize,
-        *const F,
-        isize,
-        isize,
-        F,
-        *mut F,
-        isize,
-        isize,
-    ),
-) {
+/// The signature of `matrixmultiply::sgemm` and `dgemm`.
+type Gemm<F> = unsafe fn(
+    usize,
+    usize,
+    usize,
+    F,
+    *const F,
+    isize,
+    isize,
+    *const F,
+    isize,
+    isize,
+    F,
+    *mut F,
+    isize,
+    isize,
+);
+
+fn gemm<F: Copy + From<u8>>(bencher: Bencher, (m, k, n): (usize, usize, usize), multiply: Gemm<F>) {
     let a = vec![F::from(1); m * k];
     let b = vec![F::from(2); k * n];
     let mut c = vec![F::from(0); m * n];
