@@ -11,6 +11,7 @@ use mlp::rng::MersenneTwister;
 use mlp::{Activation, Csr, Inputs, Mlp, Network, ops};
 use ndarray::{Array2, ArrayView2, Dimension};
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
 
 use common::{FINITE_DIFFERENCE_STEP, numeric_gradient, to_csr};
 
@@ -147,7 +148,13 @@ fn assert_close<'a>(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    // A fixed seed makes every run draw the same cases, so the suite stays
+    // deterministic; change the seed to explore other cases.
+    #![proptest_config(ProptestConfig {
+        cases: 2048,
+        rng_seed: RngSeed::Fixed(1234),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn gradients_match_finite_differences(case in case(1..=6)) {
