@@ -164,7 +164,8 @@ pub struct PredictArgs {
     pub model: PathBuf,
 
     /// File of reviews in the processed_acl format, one per line: name:count
-    /// tokens and an optional #label#: token, which is ignored. Reads
+    /// tokens and an optional #label#:positive or #label#:negative token,
+    /// which is not used. Reads
     /// standard input when absent or "-". For each review, prints the line
     /// number, the predicted class (positive or negative) and its
     /// probability, separated by tabs. Blank lines are skipped. An invalid
