@@ -15,6 +15,7 @@ fn records(epochs: usize, with_devel: bool) -> Vec<EpochRecord> {
             batch_size: 128,
             seconds: 0.25,
             mean_cost: 0.7 / epoch as f64,
+            train: None,
             devel: with_devel.then_some(Evaluation {
                 examples: 200,
                 accuracy: 0.5 + 0.05 * epoch as f64,

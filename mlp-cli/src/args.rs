@@ -54,6 +54,12 @@ pub struct CorpusArgs {
     /// training split. The test split is the rest.
     #[arg(long, value_name = "FRACTION", allow_negative_numbers = true, default_value_t = 0.0, value_parser = parse_fraction)]
     pub devel_fraction: f64,
+
+    /// Never download a missing domain. Without this option, a missing
+    /// books, dvd, electronics or kitchen domain is downloaded into
+    /// --data-dir, else MLP_DATA_DIR, else the platform's cache folder.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 /// Options of `mlp train`.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use mlp::corpus::{
     Corpus, CorpusError, CorpusOptions, FeatureOrder, NEGATIVE, POSITIVE, Review, locate_domain,
 };
+use mlp::download::{DOMAINS, DownloadOptions, ensure_domain};
 use mlp::model::SavedModel;
 use mlp::sparse::CsrBuilder;
 use mlp::{Dataset, Float, Matrix};
@@ -60,13 +61,20 @@ pub fn load_corpus(
 
 /// Returns the directory of the domain: `--data-dir` or its `<domain>`
 /// subdirectory when the option is given, else `$MLP_DATA_DIR/<domain>`.
+/// A missing domain of the dataset is downloaded unless `--offline` is
+/// given.
 fn find_domain(args: &CorpusArgs) -> Result<PathBuf, CliError> {
     match locate_domain(&args.domain, args.data_dir.as_deref()) {
         Ok(directory) => Ok(directory),
-        // TODO: download the missing domain here once `mlp::download` exists.
-        // This is the only place where the command line meets a missing
-        // corpus. Until then, the error lists where it looked and how to get
-        // the data.
+        Err(CorpusError::NotFound { domain, .. })
+            if !args.offline && DOMAINS.contains(&domain.as_str()) =>
+        {
+            let options = DownloadOptions {
+                cache_dir: args.data_dir.clone(),
+                ..DownloadOptions::default()
+            };
+            Ok(ensure_domain(&domain, &options)?)
+        }
         Err(CorpusError::NotFound { domain, searched }) => {
             Err(CliError::CorpusNotFound { domain, searched })
         }

@@ -30,6 +30,10 @@ pub enum CliError {
     #[error(transparent)]
     Corpus(#[from] CorpusError),
 
+    /// A download of a missing domain that failed.
+    #[error(transparent)]
+    Download(#[from] mlp::download::DownloadError),
+
     /// An error of saving or loading a model.
     #[error(transparent)]
     Model(#[from] ModelError),

@@ -2,12 +2,10 @@
 
 use std::io::Write;
 
-use mlp::batch::permutation;
 use mlp::corpus::Corpus;
 use mlp::metrics::{Evaluation, evaluate};
 use mlp::plot::{LearningCurves, save_parameter_plots};
 use mlp::progress::ProgressObserver;
-use mlp::rng::MersenneTwister;
 use mlp::{Activation, Dataset, EpochRecord, Float, Mlp, Observer, Sgd, model};
 
 use crate::args::{FloatType, TrainArgs};
@@ -85,7 +83,7 @@ fn train<F: Float>(
     let devel = (!devel_set.is_empty()).then_some(&devel_set);
 
     write_header(args, corpus, &net, out)?;
-    let (records, train_accuracy) = run_epochs(args, &mut net, &train_set, devel, out)?;
+    let records = run_epochs(args, &mut net, &train_set, devel, out)?;
 
     let train_result = evaluate(&net, &train_set)?;
     let mut summary = format!("train accuracy {}", describe(&train_result));
@@ -118,10 +116,7 @@ fn train<F: Float>(
             args.batch_size,
             args.learning_rate
         );
-        LearningCurves::new(&records)
-            .train_accuracy(&train_accuracy)
-            .title(title)
-            .save(path)?;
+        LearningCurves::new(&records).title(title).save(path)?;
         writeln!(out, "wrote the learning curves to {}", path.display())?;
     }
     if let Some(directory) = &args.plot_weights {
@@ -136,74 +131,29 @@ fn train<F: Float>(
     Ok(())
 }
 
-/// Trains one epoch at a time so that the training accuracy can be
-/// measured after each, and returns the epoch records with those
-/// accuracies. Prints a line per epoch to `out`; the progress bar and the
-/// trainer's own epoch lines go to standard error.
+/// Trains the network, writing a line per epoch to `out` while the
+/// progress bar goes to standard error, and returns the epoch records.
 fn run_epochs<F: Float>(
     args: &TrainArgs,
     net: &mut Mlp<F>,
     train_set: &Dataset<F>,
     devel: Option<&Dataset<F>>,
     out: &mut dyn Write,
-) -> Result<(Vec<EpochRecord>, Vec<f64>), CliError> {
-    // One call of the trainer per epoch gives the same updates as one call
-    // for all epochs, because the trainer draws each epoch's order from a
-    // generator seeded once, as this loop does.
-    // NOTE: the trainer's divergence check compares each minibatch's cost
-    // with the first minibatch of its call, here of its epoch, not of the
-    // whole run.
-    let sgd = Sgd::new(1, args.batch_size, args.learning_rate)?;
-    let mut order_rng = args.shuffle.then(|| MersenneTwister::new(args.seed));
-    let mut progress = ProgressObserver::new();
-    let mut records = Vec::with_capacity(args.epochs);
-    let mut train_accuracy = Vec::with_capacity(args.epochs);
-
-    for epoch in 1..=args.epochs {
-        let shuffled = order_rng
-            .as_mut()
-            .map(|rng| train_set.select(&permutation(train_set.len(), rng)));
-        let data = shuffled.as_ref().unwrap_or(train_set);
-        let mut observer = NumberedEpoch {
-            inner: &mut progress,
-            epoch,
-            epochs: args.epochs,
-        };
-        let mut record = match sgd.train(net, data, devel, &mut observer) {
-            Ok(mut records) => records.remove(0),
-            Err(mlp::Error::Diverged {
-                batch,
-                what,
-                learning_rate,
-                ..
-            }) => {
-                return Err(mlp::Error::Diverged {
-                    epoch,
-                    batch,
-                    what,
-                    learning_rate,
-                }
-                .into());
-            }
-            Err(error) => return Err(error.into()),
-        };
-        record.epoch = epoch;
-        let accuracy = evaluate(net, train_set)?.accuracy;
-
-        let devel_text = match record.devel {
-            Some(devel) => format!("{:.6}", devel.accuracy),
-            None => "-".to_owned(),
-        };
-        writeln!(
-            out,
-            "epoch {epoch:>3}/{}: mean cost {:.6} nats, train accuracy {accuracy:.6}, \
-             devel accuracy {devel_text}, {:.3} s",
-            args.epochs, record.mean_cost, record.seconds
-        )?;
-        records.push(record);
-        train_accuracy.push(accuracy);
+) -> Result<Vec<EpochRecord>, CliError> {
+    let mut sgd = Sgd::new(args.epochs, args.batch_size, args.learning_rate)?.evaluate_train(true);
+    if args.shuffle {
+        sgd = sgd.shuffled(args.seed);
     }
-    Ok((records, train_accuracy))
+    let mut observer = EpochLines {
+        progress: ProgressObserver::new().without_summaries(),
+        out,
+        failure: None,
+    };
+    let records = sgd.train(net, train_set, devel, &mut observer)?;
+    match observer.failure {
+        Some(error) => Err(CliError::Output(error)),
+        None => Ok(records),
+    }
 }
 
 fn write_header<F: Float>(
@@ -262,28 +212,41 @@ fn activation_names(activations: &[Activation]) -> String {
     names.join(", ")
 }
 
-/// Passes the trainer's progress to `inner` under the epoch number of the
-/// whole run, since each call of the trainer counts its epochs from 1.
-struct NumberedEpoch<'a> {
-    inner: &'a mut dyn Observer,
-    epoch: usize,
-    epochs: usize,
+/// Draws the progress bar and writes one line per epoch to `out`, keeping
+/// the first write error, since an observer cannot return one.
+struct EpochLines<'a> {
+    progress: ProgressObserver,
+    out: &'a mut dyn Write,
+    failure: Option<std::io::Error>,
 }
 
-impl Observer for NumberedEpoch<'_> {
-    fn epoch_started(&mut self, _epoch: usize, _epochs: usize, batches: usize) {
-        self.inner.epoch_started(self.epoch, self.epochs, batches);
+impl Observer for EpochLines<'_> {
+    fn epoch_started(&mut self, epoch: usize, epochs: usize, batches: usize) {
+        self.progress.epoch_started(epoch, epochs, batches);
     }
 
     fn batch_finished(&mut self, batch: usize, batches: usize, cost: f64) {
-        self.inner.batch_finished(batch, batches, cost);
+        self.progress.batch_finished(batch, batches, cost);
     }
 
-    fn epoch_finished(&mut self, record: &EpochRecord, _epochs: usize) {
-        let record = EpochRecord {
-            epoch: self.epoch,
-            ..*record
+    fn epoch_finished(&mut self, record: &EpochRecord, epochs: usize) {
+        self.progress.epoch_finished(record, epochs);
+        let accuracy = |evaluation: Option<Evaluation>| match evaluation {
+            Some(evaluation) => format!("{:.6}", evaluation.accuracy),
+            None => "-".to_owned(),
         };
-        self.inner.epoch_finished(&record, self.epochs);
+        let line = writeln!(
+            self.out,
+            "epoch {:>3}/{epochs}: mean cost {:.6} nats, train accuracy {}, \
+             devel accuracy {}, {:.3} s",
+            record.epoch,
+            record.mean_cost,
+            accuracy(record.train),
+            accuracy(record.devel),
+            record.seconds
+        );
+        if let Err(error) = line {
+            self.failure.get_or_insert(error);
+        }
     }
 }

@@ -22,6 +22,7 @@ use crate::train::{EpochRecord, Observer};
 pub struct ProgressObserver {
     bar: Option<ProgressBar>,
     terminal: bool,
+    summaries: bool,
 }
 
 impl ProgressObserver {
@@ -31,6 +32,7 @@ impl ProgressObserver {
         ProgressObserver {
             bar: None,
             terminal: std::io::stderr().is_terminal(),
+            summaries: true,
         }
     }
 
@@ -39,7 +41,15 @@ impl ProgressObserver {
         ProgressObserver {
             bar: None,
             terminal: false,
+            summaries: true,
         }
+    }
+
+    /// Returns this observer without the per-epoch summary lines, for a
+    /// program that writes its own.
+    pub fn without_summaries(mut self) -> Self {
+        self.summaries = false;
+        self
     }
 }
 
@@ -75,6 +85,9 @@ impl Observer for ProgressObserver {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
+        if !self.summaries {
+            return;
+        }
         let mut line = format!(
             "Epoch {:>2}/{:>2}: {} batches of {} in {:.3} s, mean cost {:.6}",
             record.epoch,
@@ -84,6 +97,9 @@ impl Observer for ProgressObserver {
             record.seconds,
             record.mean_cost
         );
+        if let Some(train) = record.train {
+            line.push_str(&format!(", train accuracy {:.6}", train.accuracy));
+        }
         if let Some(devel) = record.devel {
             line.push_str(&format!(
                 ", devel accuracy {:.6}, log-probability {:.3}",

@@ -27,6 +27,7 @@ pub struct Sgd {
     learning_rate: f64,
     shuffle_seed: Option<u32>,
     divergence_factor: Option<f64>,
+    evaluate_train: bool,
 }
 
 /// The default of [`Sgd::divergence_factor`]: a minibatch whose cost is more
@@ -46,6 +47,9 @@ pub struct EpochRecord {
     pub seconds: f64,
     /// Mean over the minibatches of each one's cost before its update.
     pub mean_cost: f64,
+    /// Accuracy and log-probability on the training set after the epoch,
+    /// when [`Sgd::evaluate_train`] is on.
+    pub train: Option<Evaluation>,
     /// Accuracy and log-probability on the devel set after the epoch, when
     /// one was given.
     pub devel: Option<Evaluation>,
@@ -98,6 +102,7 @@ impl Sgd {
             learning_rate,
             shuffle_seed: None,
             divergence_factor: Some(DIVERGENCE_FACTOR),
+            evaluate_train: false,
         })
     }
 
@@ -133,6 +138,14 @@ impl Sgd {
         }
         self.divergence_factor = factor;
         Ok(self)
+    }
+
+    /// Evaluates the whole training set after each epoch, into
+    /// [`EpochRecord::train`], as the lab reports the training accuracy. The
+    /// evaluation is not counted in [`EpochRecord::seconds`].
+    pub fn evaluate_train(mut self, evaluate: bool) -> Self {
+        self.evaluate_train = evaluate;
+        self
     }
 
     /// Returns the number of epochs.
@@ -244,6 +257,10 @@ impl Sgd {
                 batch_size: self.batch_size,
                 seconds,
                 mean_cost: total_cost / count as f64,
+                train: match self.evaluate_train {
+                    true => Some(evaluate(network, train)?),
+                    false => None,
+                },
                 devel: devel.map(|devel| evaluate(network, devel)).transpose()?,
             };
             observer.epoch_finished(&record, self.epochs);

@@ -32,9 +32,9 @@ type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 /// one panel and, when there are accuracies, the train and devel accuracy
 /// of each epoch in a second panel beside it.
 ///
-/// The devel accuracies come from [`EpochRecord::devel`]. The trainer does
-/// not measure the training accuracy, so the caller passes it, one value
-/// per record, with [`LearningCurves::train_accuracy`].
+/// The accuracies come from [`EpochRecord::train`] and
+/// [`EpochRecord::devel`]; [`LearningCurves::train_accuracy`] gives train
+/// accuracies measured some other way, one value per record.
 ///
 /// ```
 /// use mlp::EpochRecord;
@@ -47,6 +47,7 @@ type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 ///         batch_size: 128,
 ///         seconds: 0.5,
 ///         mean_cost: 0.7 / epoch as f64,
+///         train: None,
 ///         devel: None,
 ///     })
 ///     .collect();
@@ -161,7 +162,11 @@ impl<'a> LearningCurves<'a> {
                     .zip(accuracy.iter().copied())
                     .collect()
             }
-            None => Vec::new(),
+            None => epochs
+                .iter()
+                .zip(records)
+                .filter_map(|(&epoch, record)| record.train.map(|train| (epoch, train.accuracy)))
+                .collect(),
         };
 
         let devel: Vec<(f64, f64)> = epochs
