@@ -20,12 +20,18 @@ pub struct Declaration {
     pub entries: Vec<Entry>,
     /// Syntax errors that the parser recovered from.
     pub errors: Vec<Error>,
+    /// The keys of the entries that did not parse, so that `validate`
+    /// does not also report them missing.
+    pub broken_keys: Vec<Ident>,
 }
 
 /// One `key: value` entry of the body.
 pub struct Entry {
     pub key: Ident,
     pub value: Value,
+    /// Tokens after a value that should have ended the entry, such as
+    /// `extra` in `output: softmax(2) extra`.
+    pub trailing: Option<TokenStream>,
 }
 
 /// The value of an entry, classified by its form alone.
@@ -76,6 +82,7 @@ impl syn::parse::Parse for Declaration {
         })?;
 
         let mut errors = Vec::new();
+        let mut broken_keys = Vec::new();
         if input.peek(Token![<]) {
             let generics: Generics = input.parse()?;
             errors.push(Error::new_spanned(
@@ -96,7 +103,7 @@ impl syn::parse::Parse for Declaration {
 
         let content;
         let brace = braced!(content in input);
-        let entries = parse_entries(&content, &mut errors)?;
+        let entries = parse_entries(&content, &mut errors, &mut broken_keys)?;
         if !input.is_empty() {
             let rest: TokenStream = input.parse()?;
             errors.push(Error::new_spanned(
@@ -111,6 +118,7 @@ impl syn::parse::Parse for Declaration {
             body: brace.span.join(),
             entries,
             errors,
+            broken_keys,
         })
     }
 }
@@ -118,7 +126,11 @@ impl syn::parse::Parse for Declaration {
 /// Reads the comma-separated entries of the body. An entry that does not
 /// parse is reported in `errors` and skipped, so that the next one is
 /// still read.
-fn parse_entries(content: ParseStream, errors: &mut Vec<Error>) -> Result<Vec<Entry>> {
+fn parse_entries(
+    content: ParseStream,
+    errors: &mut Vec<Error>,
+    broken_keys: &mut Vec<Ident>,
+) -> Result<Vec<Entry>> {
     let mut entries = Vec::new();
     while !content.is_empty() {
         let mut segment = TokenStream::new();
@@ -135,8 +147,14 @@ fn parse_entries(content: ParseStream, errors: &mut Vec<Error>) -> Result<Vec<En
             }
             continue;
         }
+        if let Some(TokenTree::Ident(key)) = segment.clone().into_iter().next() {
+            broken_keys.push(key);
+        }
         match parse_entry.parse2(segment) {
-            Ok(entry) => entries.push(entry),
+            Ok(entry) => {
+                broken_keys.pop();
+                entries.push(entry);
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -165,29 +183,39 @@ fn parse_entry(input: ParseStream) -> Result<Entry> {
         ));
     }
     let tokens: TokenStream = input.parse()?;
+    let (value, trailing) = classify(tokens);
     Ok(Entry {
         key,
-        value: classify(tokens),
+        value,
+        trailing,
     })
 }
 
-fn classify(tokens: TokenStream) -> Value {
+/// Classifies a value by its first tokens, and returns the tokens after a
+/// complete value apart.
+fn classify(tokens: TokenStream) -> (Value, Option<TokenStream>) {
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    match trees.as_slice() {
-        [TokenTree::Ident(word)] => Value::Word(word.clone()),
-        [TokenTree::Literal(_)] => match syn::parse2::<LitInt>(tokens.clone()) {
-            Ok(integer) => Value::Integer(integer),
-            Err(_) => Value::Other(tokens),
-        },
-        [TokenTree::Ident(function), TokenTree::Group(group)]
+    let (value, used) = match trees.as_slice() {
+        [TokenTree::Ident(function), TokenTree::Group(group), ..]
             if group.delimiter() == Delimiter::Parenthesis =>
         {
-            Value::Call {
+            let value = Value::Call {
                 function: function.clone(),
                 arguments: group.stream(),
                 parens: group.span(),
+            };
+            (value, 2)
+        }
+        [TokenTree::Ident(word), ..] => (Value::Word(word.clone()), 1),
+        [literal @ TokenTree::Literal(_), ..] => {
+            match syn::parse2::<LitInt>(literal.clone().into()) {
+                Ok(integer) => (Value::Integer(integer), 1),
+                Err(_) => return (Value::Other(tokens), None),
             }
         }
-        _ => Value::Other(tokens),
-    }
+        _ => return (Value::Other(tokens), None),
+    };
+    let rest: TokenStream = trees[used..].iter().cloned().collect();
+    let trailing = (!rest.is_empty()).then_some(rest);
+    (value, trailing)
 }

@@ -172,11 +172,31 @@ pub fn check(declaration: Declaration) -> Checked {
     for error in declaration.errors {
         errors.push(error);
     }
+    // Keys whose entry was already reported, so that the entry is not also
+    // reported missing.
+    let mut reported: Vec<String> = declaration
+        .broken_keys
+        .iter()
+        .map(Ident::to_string)
+        .collect();
 
     let mut input: Option<(Ident, Input)> = None;
-    let mut cost: Option<(Ident, Option<Cost>)> = None;
+    let mut cost: Option<(Ident, Span, Option<Cost>)> = None;
     let mut layers: Vec<Layer> = Vec::new();
-    for Entry { key, value } in declaration.entries {
+    // Whether the output layer was replaced by a stand-in.
+    let mut output_replaced = false;
+    for Entry {
+        key,
+        value,
+        trailing,
+    } in declaration.entries
+    {
+        if let Some(trailing) = trailing {
+            errors.push(Error::new_spanned(
+                &trailing,
+                format!("unexpected `{trailing}` after the value of `{key}`; separate entries with commas"),
+            ));
+        }
         if key == "input" {
             let width = check_input(&value, &mut errors);
             match &input {
@@ -186,17 +206,31 @@ pub fn check(declaration: Declaration) -> Checked {
         } else if key == "cost" {
             let kind = check_cost(&value, &mut errors);
             match &cost {
-                Some((first, _)) => errors.push(duplicate(&key, first, "`cost`")),
-                None => cost = Some((value_ident(&value).unwrap_or(key), kind)),
+                Some((first, _, _)) => errors.push(duplicate(&key, first, "`cost`")),
+                None => cost = Some((key, value.span(), kind)),
             }
-        } else if let Some(layer) = check_layer(key, value, &mut errors) {
-            match layers.iter().find(|other| other.name == layer.name) {
-                Some(first) => errors.push(duplicate(
-                    &layer.name,
-                    &first.name,
-                    &format!("layer name `{}`", layer.name),
-                )),
-                None => layers.push(layer),
+        } else {
+            match check_layer(&key, value, &mut errors) {
+                Some((layer, exact)) => {
+                    match layers.iter().find(|other| other.name == layer.name) {
+                        Some(first) => errors.push(duplicate(
+                            &layer.name,
+                            &first.name,
+                            &format!("layer name `{}`", layer.name),
+                        )),
+                        None => {
+                            layers.push(layer);
+                            output_replaced = !exact;
+                        }
+                    }
+                }
+                None => {
+                    let key = key.to_string();
+                    if let Some(suggestion) = closest(&key, ["input", "cost"]) {
+                        reported.push(suggestion.to_owned());
+                    }
+                    reported.push(key);
+                }
             }
         }
     }
@@ -205,21 +239,29 @@ pub fn check(declaration: Declaration) -> Checked {
     let input = match input {
         Some((_, input)) => input,
         None => {
-            errors.at(
-                name.span(),
-                format!(
-                    "missing `input` in network `{name}`: add `input: dynamic` or `input: WIDTH`"
-                ),
-            );
+            if !reported.iter().any(|key| key == "input") {
+                errors.at(
+                    name.span(),
+                    format!(
+                        "missing `input` in network `{name}`: add `input: dynamic` or `input: WIDTH`"
+                    ),
+                );
+            }
             Input::Dynamic
         }
     };
     check_hidden_layers(&mut layers, &mut errors);
     let Some(output) = layers.last_mut() else {
-        errors.at(
-            declaration.body,
-            format!("network `{name}` has no layers: declare at least the output layer, such as `output: softmax(2)`"),
-        );
+        let layer_reported = reported.iter().any(|key| key != "input" && key != "cost");
+        if !layer_reported {
+            errors.at(
+                declaration.body,
+                format!(
+                    "network `{name}` has no layers: declare at least the output layer, such as \
+                     `output: softmax(2)`"
+                ),
+            );
+        }
         let header = Recovered::Header {
             attrs: declaration.attrs,
             vis: declaration.vis,
@@ -227,7 +269,15 @@ pub fn check(declaration: Declaration) -> Checked {
         };
         return errors.finish(header);
     };
-    let cost = check_cost_fits(&name, cost, output, &mut errors);
+    let declared_cost = match cost {
+        Some((_, span, kind)) => Some((span, kind)),
+        None if reported.iter().any(|key| key == "cost") => Some((name.span(), None)),
+        None => None,
+    };
+    let cost = match output_replaced {
+        true => fit_stand_in(declared_cost.and_then(|(_, kind)| kind), output),
+        false => check_cost_fits(&name, declared_cost, output, &mut errors),
+    };
 
     let network = Network {
         attrs: declaration.attrs,
@@ -243,17 +293,32 @@ pub fn check(declaration: Declaration) -> Checked {
     }
 }
 
+/// Makes a stand-in output layer fit the declared cost, or picks the cost
+/// that fits it, without reporting anything: its own error was reported.
+fn fit_stand_in(cost: Option<Cost>, output: &mut Layer) -> Cost {
+    let cost = cost.unwrap_or(match output.activation {
+        Activation::Softmax => Cost::CrossEntropy,
+        Activation::Sigmoid => Cost::BinaryCrossEntropy,
+        Activation::Identity | Activation::Tanh | Activation::Relu => Cost::SquaredError,
+    });
+    match cost {
+        Cost::CrossEntropy => {
+            output.activation = Activation::Softmax;
+            output.width = output.width.max(2);
+        }
+        Cost::BinaryCrossEntropy => {
+            output.activation = Activation::Sigmoid;
+            output.width = 1;
+        }
+        Cost::SquaredError => output.activation = Activation::Identity,
+    }
+    cost
+}
+
 fn duplicate(key: &Ident, first: &Ident, what: &str) -> Error {
     let mut error = Error::new(key.span(), format!("duplicate {what}"));
     error.combine(Error::new(first.span(), format!("first {what} is here")));
     error
-}
-
-fn value_ident(value: &Value) -> Option<Ident> {
-    match value {
-        Value::Word(word) => Some(word.clone()),
-        _ => None,
-    }
 }
 
 fn check_input(value: &Value, errors: &mut Errors) -> Input {
@@ -321,7 +386,11 @@ fn check_cost(value: &Value, errors: &mut Errors) -> Option<Cost> {
     found.map(|(_, cost)| *cost)
 }
 
-fn check_layer(key: Ident, value: Value, errors: &mut Errors) -> Option<Layer> {
+/// Returns the layer of entry `key: value`, with whether it is exactly as
+/// declared or has stand-ins for mistakes, or `None` when the entry is no
+/// layer at all.
+fn check_layer(key: &Ident, value: Value, errors: &mut Errors) -> Option<(Layer, bool)> {
+    let mut exact = true;
     let (function, arguments, parens) = match value {
         Value::Call {
             function,
@@ -351,13 +420,14 @@ fn check_layer(key: Ident, value: Value, errors: &mut Errors) -> Option<Layer> {
 
     let name = match RESERVED.contains(&key.to_string().as_str()) {
         true => {
+            exact = false;
             errors.at(
                 key.span(),
                 format!("layer name `{key}` is taken by a generated method; rename the layer"),
             );
             format_ident!("{}_layer", key, span = key.span())
         }
-        false => key,
+        false => key.clone(),
     };
     let activation = match ACTIVATIONS.iter().find(|(name, _)| function == name) {
         Some((_, activation)) => *activation,
@@ -366,6 +436,7 @@ fn check_layer(key: Ident, value: Value, errors: &mut Errors) -> Option<Layer> {
                 function.span(),
                 unknown("activation", &function, &ACTIVATIONS),
             );
+            exact = false;
             Activation::Identity
         }
     };
@@ -386,11 +457,12 @@ fn check_layer(key: Ident, value: Value, errors: &mut Errors) -> Option<Layer> {
             None
         }
     };
-    Some(Layer {
+    let layer = Layer {
         name,
         activation,
         width: width.unwrap_or(1),
-    })
+    };
+    Some((layer, exact && width.is_some()))
 }
 
 /// Reports a softmax on any layer but the last and turns it into the
@@ -416,7 +488,7 @@ fn check_hidden_layers(layers: &mut [Layer], errors: &mut Errors) {
 /// that fits when it is missing or does not.
 fn check_cost_fits(
     network: &Ident,
-    cost: Option<(Ident, Option<Cost>)>,
+    cost: Option<(Span, Option<Cost>)>,
     output: &mut Layer,
     errors: &mut Errors,
 ) -> Cost {
@@ -456,10 +528,10 @@ fn check_cost_fits(
         Some((span, Some(cost))) => (span, cost),
     };
     if cost != fitting {
-        errors.at(span.span(), mismatch(cost, output));
+        errors.at(span, mismatch(cost, output));
     } else if cost == Cost::CrossEntropy && output.width < 2 {
         errors.at(
-            span.span(),
+            span,
             format!(
                 "`cross_entropy` needs a softmax output of at least 2 classes, but `{}` has 1; \
                  use `{}: sigmoid(1)` with `binary_cross_entropy`",
