@@ -7,6 +7,11 @@
 
 pub use mlp_runtime::*;
 
+#[cfg(feature = "download")]
+pub mod download;
+#[cfg(feature = "plot")]
+pub mod plot;
+
 /// The `ndarray` crate, whose arrays hold every network's parameters.
 pub use ndarray;
 
@@ -21,7 +26,8 @@ pub mod __private {
     pub use mlp_runtime::network::check_batch;
     pub use mlp_runtime::rng::MersenneTwister;
     pub use mlp_runtime::{
-        Activation, Error, Float, Inputs, Mlp, Network, ParameterGradients, Result, kernels, ops,
+        Activation, Architecture, Cost, Error, Float, Inputs, Mlp, Network, ParameterGradients,
+        Result, kernels, ops,
     };
     pub use ndarray;
 }

@@ -35,7 +35,7 @@ fn assert_close(
 }
 
 fn to_f64<F: Float>(view: ArrayViewD<'_, F>) -> ndarray::ArrayD<f64> {
-    view.mapv(<F as Float>::to_f64)
+    view.mapv(F::as_f64)
 }
 
 /// A batch in float type `F`, dense and sparse, with labels below
@@ -107,8 +107,8 @@ where
             &format!("{kind} log-probabilities"),
         );
 
-        let expected = Float::to_f64(runtime.cost(x, &data.labels).unwrap());
-        let actual = Float::to_f64(compiled.cost(x, &data.labels).unwrap());
+        let expected = Float::as_f64(runtime.cost(x, &data.labels).unwrap());
+        let actual = Float::as_f64(compiled.cost(x, &data.labels).unwrap());
         assert!(
             (actual - expected).abs() <= tolerance * expected.abs(),
             "{kind} cost {actual} differs from {expected}"
@@ -610,4 +610,50 @@ fn sgd_trains_compiled_network() {
         .unwrap();
     let after = mlp::metrics::evaluate(&net, &data).unwrap().accuracy;
     assert!(after > 0.9, "accuracy {before} became {after}");
+}
+
+#[test]
+fn architecture_describes_declaration() {
+    let architecture = Binary::<f64>::new(1).architecture();
+    assert_eq!(architecture.geometry, vec![6, 4, 1]);
+    assert_eq!(
+        architecture.activations,
+        vec![Activation::Tanh, Activation::Sigmoid]
+    );
+    assert_eq!(architecture.cost, mlp::Cost::BinaryCrossEntropy);
+
+    let (geometry, activations) = networks::lab_geometry(30);
+    let compiled = Lab::<f64>::new(30, 1).unwrap();
+    let runtime = Mlp::<f64>::new(&geometry, &activations, 1).unwrap();
+    assert_eq!(compiled.architecture(), runtime.architecture());
+    assert_eq!(
+        Squared::<f32>::new(1).architecture().cost,
+        mlp::Cost::SquaredError
+    );
+}
+
+#[test]
+fn saved_model_loads_into_compiled_network() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("deep.safetensors");
+    let (geometry, activations) = DEEP_GEOMETRY;
+    let runtime = trained_runtime::<f64>(&geometry, &activations, 4);
+    mlp::model::save(&path, &runtime, None).unwrap();
+
+    let mut compiled = Deep::<f64>::new(99);
+    mlp::model::load(&path)
+        .unwrap()
+        .load_into(&mut compiled)
+        .unwrap();
+    assert_eq!(compiled.to_mlp().unwrap(), runtime);
+
+    let path = directory.path().join("binary.safetensors");
+    let binary = Binary::<f64>::new(5);
+    mlp::model::save(&path, &binary, None).unwrap();
+    let mut loaded = Binary::<f64>::new(6);
+    mlp::model::load(&path)
+        .unwrap()
+        .load_into(&mut loaded)
+        .unwrap();
+    assert_eq!(loaded, binary);
 }

@@ -235,8 +235,8 @@ impl<F: Float> Dataset<F> {
     /// Returns the dataset converted to another float type.
     pub fn cast<G: Float>(&self) -> Dataset<G> {
         let x = match &self.x {
-            Matrix::Dense(x) => Matrix::Dense(x.mapv(|v| G::from_f64(v.to_f64()))),
-            Matrix::Sparse(x) => Matrix::Sparse(x.map(|v| G::from_f64(v.to_f64()))),
+            Matrix::Dense(x) => Matrix::Dense(x.mapv(|v| G::from_f64(v.as_f64()))),
+            Matrix::Sparse(x) => Matrix::Sparse(x.map(|v| G::from_f64(v.as_f64()))),
         };
         Dataset {
             x,

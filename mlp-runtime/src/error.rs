@@ -51,10 +51,10 @@ pub enum Error {
     #[error("invalid training configuration: {0}")]
     InvalidConfig(String),
 
-    /// A training step that produced a cost or weight that is NaN or
-    /// infinite.
+    /// A training step whose cost or weights are NaN or infinite, or whose
+    /// cost grew past the limit of [`crate::Sgd::divergence_factor`].
     #[error(
-        "training diverged in epoch {epoch}, batch {batch}: {what} is not finite; \
+        "training diverged in epoch {epoch}, batch {batch}: {what}; \
          try a smaller learning rate than {learning_rate}"
     )]
     Diverged {
@@ -62,7 +62,7 @@ pub enum Error {
         epoch: usize,
         /// Batch of the step within its epoch, from 1.
         batch: usize,
-        /// What became non-finite, such as "the cost" or "parameter W1".
+        /// What went wrong, such as "parameter W1 is not finite".
         what: String,
         /// The learning rate in use.
         learning_rate: f64,
@@ -99,9 +99,19 @@ pub enum Error {
     #[error(transparent)]
     Sparse(#[from] CsrError),
 
+    /// An error of saving or loading a model, boxed to keep this type small.
+    #[error(transparent)]
+    Model(Box<crate::model::ModelError>),
+
     /// An error of the corpus reader.
     #[error(transparent)]
     Corpus(#[from] CorpusError),
+}
+
+impl From<crate::model::ModelError> for Error {
+    fn from(error: crate::model::ModelError) -> Self {
+        Error::Model(Box::new(error))
+    }
 }
 
 /// The result type of this crate.

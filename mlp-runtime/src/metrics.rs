@@ -70,7 +70,7 @@ pub fn log_probability<F: Float>(log_probabilities: ArrayView2<'_, F>, labels: &
         .rows()
         .into_iter()
         .zip(labels)
-        .map(|(row, &label)| row[label].to_f64())
+        .map(|(row, &label)| row[label].as_f64())
         .sum()
 }
 

@@ -8,7 +8,7 @@ use crate::activation::Activation;
 use crate::batch::Inputs;
 use crate::error::{Error, Result};
 use crate::float::Float;
-use crate::network::{Network, ParameterGradients, check_batch};
+use crate::network::{Architecture, Cost, Network, ParameterGradients, check_batch};
 use crate::ops;
 use crate::rng::MersenneTwister;
 
@@ -296,6 +296,14 @@ impl<F: Float> Network<F> for Mlp<F> {
 
     fn classes(&self) -> usize {
         self.layers[self.layers.len() - 1].outputs()
+    }
+
+    fn architecture(&self) -> Architecture {
+        Architecture {
+            geometry: self.geometry(),
+            activations: self.activations(),
+            cost: Cost::CrossEntropy,
+        }
     }
 
     fn forward(&self, x: Inputs<'_, F>) -> Result<Array2<F>> {

@@ -3,6 +3,7 @@
 
 use ndarray::{Array2, ArrayViewD, ArrayViewMutD};
 
+use crate::activation::Activation;
 use crate::batch::Inputs;
 use crate::error::{Error, Result};
 use crate::float::Float;
@@ -20,8 +21,13 @@ pub trait Network<F: Float> {
     /// Returns the number of features each example must have.
     fn input_width(&self) -> usize;
 
-    /// Returns the number of classes (the width of the output layer).
+    /// Returns the number of classes (the width of the output layer, or 2
+    /// for a single sigmoid unit).
     fn classes(&self) -> usize;
+
+    /// Returns the layer widths, activations and cost: what a saved model
+    /// records so that it can be loaded into the right network.
+    fn architecture(&self) -> Architecture;
 
     /// Returns the class probabilities of each example (rows × classes).
     ///
@@ -105,6 +111,70 @@ pub trait Network<F: Float> {
     /// Borrows the parameter `name` mutably, or returns `None` when there is
     /// none.
     fn parameter_mut(&mut self, name: &str) -> Option<ArrayViewMutD<'_, F>>;
+}
+
+/// The cost a network is trained on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cost {
+    /// Mean cross-entropy over a softmax output.
+    CrossEntropy,
+    /// Mean binary cross-entropy over a single sigmoid unit.
+    BinaryCrossEntropy,
+    /// Mean squared error between an identity output and the one-hot label.
+    SquaredError,
+}
+
+impl Cost {
+    /// Returns the snake-case name used in declarations and saved models.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cost::CrossEntropy => "cross_entropy",
+            Cost::BinaryCrossEntropy => "binary_cross_entropy",
+            Cost::SquaredError => "squared_error",
+        }
+    }
+
+    /// Parses a name returned by [`Cost::name`].
+    pub fn from_name(name: &str) -> Option<Cost> {
+        [
+            Cost::CrossEntropy,
+            Cost::BinaryCrossEntropy,
+            Cost::SquaredError,
+        ]
+        .into_iter()
+        .find(|cost| cost.name() == name)
+    }
+}
+
+impl std::fmt::Display for Cost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The shape of a network: its geometry (input width, then each layer's
+/// width), one activation per layer, and its cost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Architecture {
+    /// Input width, then the width of each layer.
+    pub geometry: Vec<usize>,
+    /// One activation per layer, input side first.
+    pub activations: Vec<Activation>,
+    /// The cost the network is trained on.
+    pub cost: Cost,
+}
+
+impl std::fmt::Display for Architecture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let activations: Vec<&str> = self.activations.iter().map(|a| a.name()).collect();
+        write!(
+            f,
+            "{:?} with activations [{}] and cost {}",
+            self.geometry,
+            activations.join(", "),
+            self.cost
+        )
+    }
 }
 
 /// Gradients that can be looked up by the name of their parameter, so that

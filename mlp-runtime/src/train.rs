@@ -8,7 +8,7 @@ use crate::batch::{Dataset, Inputs, permutation};
 use crate::error::{Error, Result};
 use crate::float::Float;
 use crate::metrics::{Evaluation, evaluate};
-use crate::network::{Network, check_batch};
+use crate::network::{Architecture, Network, check_batch};
 use crate::rng::MersenneTwister;
 
 /// Settings of minibatch SGD, checked when they are made.
@@ -26,9 +26,14 @@ pub struct Sgd {
     batch_size: usize,
     learning_rate: f64,
     shuffle_seed: Option<u32>,
+    divergence_factor: Option<f64>,
 }
 
-/// What one epoch of training did.
+/// The default of [`Sgd::divergence_factor`]: a minibatch whose cost is more
+/// than this many times the first minibatch's cost stops training.
+pub const DIVERGENCE_FACTOR: f64 = 1000.0;
+
+/// The record of one epoch of training.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EpochRecord {
     /// Number of the epoch within its call to [`Sgd::train`], from 1.
@@ -92,6 +97,7 @@ impl Sgd {
             batch_size,
             learning_rate,
             shuffle_seed: None,
+            divergence_factor: Some(DIVERGENCE_FACTOR),
         })
     }
 
@@ -100,6 +106,33 @@ impl Sgd {
     pub fn shuffled(mut self, seed: u32) -> Self {
         self.shuffle_seed = Some(seed);
         self
+    }
+
+    /// Sets when a finite cost counts as divergence: training stops with
+    /// [`Error::Diverged`] at the first minibatch whose cost is more than
+    /// `factor` times the cost of the first minibatch of the call to
+    /// [`Sgd::train`]. `None` stops only on NaN or infinite values. The
+    /// default is [`DIVERGENCE_FACTOR`].
+    ///
+    /// A stable implementation seldom overflows: at a learning rate far too
+    /// large, the sigmoid units saturate and the cost stays huge but
+    /// finite, so the non-finite check alone would let such a run finish
+    /// and report the accuracy of a broken network.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::InvalidConfig`] when `factor` is not finite and
+    /// above 1.
+    pub fn divergence_factor(mut self, factor: Option<f64>) -> Result<Self> {
+        if let Some(factor) = factor
+            && !(factor.is_finite() && factor > 1.0)
+        {
+            return Err(Error::InvalidConfig(format!(
+                "the divergence factor must be finite and above 1, got {factor}"
+            )));
+        }
+        self.divergence_factor = factor;
+        Ok(self)
     }
 
     /// Returns the number of epochs.
@@ -159,6 +192,7 @@ impl Sgd {
         let learning_rate = F::from_f64(self.learning_rate);
         let mut rng = self.shuffle_seed.map(MersenneTwister::new);
         let mut records = Vec::with_capacity(self.epochs);
+        let mut cost_limit = None;
         for epoch in 1..=self.epochs {
             let shuffled = rng
                 .as_mut()
@@ -179,12 +213,25 @@ impl Sgd {
                     learning_rate: self.learning_rate,
                 };
                 let cost = match network.train_step(batch.x, batch.y, learning_rate) {
-                    Ok(cost) => cost.to_f64(),
-                    Err(Error::NonFinite { what }) => return Err(diverged(what)),
+                    Ok(cost) => cost.as_f64(),
+                    Err(Error::NonFinite { what }) => {
+                        return Err(diverged(format!("{what} is not finite")));
+                    }
                     Err(error) => return Err(error),
                 };
                 if !cost.is_finite() {
-                    return Err(diverged(format!("the cost ({cost})")));
+                    return Err(diverged(format!("the cost is {cost}")));
+                }
+                if let (Some(factor), None) = (self.divergence_factor, cost_limit) {
+                    cost_limit = Some((cost * factor, cost));
+                }
+                if let Some((limit, first)) = cost_limit
+                    && cost > limit
+                {
+                    return Err(diverged(format!(
+                        "the cost {cost:.6} is more than {} times the first minibatch's {first:.6}",
+                        self.divergence_factor.unwrap_or_default()
+                    )));
                 }
                 total_cost += cost;
                 observer.batch_finished(number, count, cost);
@@ -221,6 +268,10 @@ impl<F: Float, N: Network<F> + ?Sized> Network<F> for Unfused<'_, N> {
 
     fn classes(&self) -> usize {
         self.0.classes()
+    }
+
+    fn architecture(&self) -> Architecture {
+        self.0.architecture()
     }
 
     fn forward(&self, x: Inputs<'_, F>) -> Result<Array2<F>> {

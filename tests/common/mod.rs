@@ -73,3 +73,18 @@ pub fn max_gradient_error<N: Network<f64>>(net: &mut N, x: Inputs<'_, f64>, y: &
     }
     worst
 }
+
+/// Returns the books corpus in the lab's feature order, read once per test
+/// binary from `$MLP_DATA_DIR/books`.
+///
+/// # Panics
+///
+/// Panics, with the reader's message on where it looked, when the corpus is
+/// not found: these tests need it and must not pass without it.
+pub fn books() -> &'static mlp::corpus::Corpus {
+    static BOOKS: std::sync::OnceLock<mlp::corpus::Corpus> = std::sync::OnceLock::new();
+    BOOKS.get_or_init(|| {
+        mlp::corpus::Corpus::load_domain("books", &mlp::corpus::CorpusOptions::default())
+            .unwrap_or_else(|error| panic!("the books corpus is needed: {error}"))
+    })
+}

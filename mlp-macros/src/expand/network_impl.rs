@@ -5,12 +5,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{bias, gradients_name, parameter_names, weight};
-use crate::validate::Network;
+use super::structure::runtime_activations;
+use super::{bias, gradients_name, int, parameter_names, weight};
+use crate::validate::{Cost, Network};
 
 pub fn impls(network: &Network) -> TokenStream {
     let name = &network.name;
     let gradients = gradients_name(network);
+    let widths = network.layers.iter().map(|layer| int(layer.width));
+    let activations = runtime_activations(network);
+    let cost = match network.cost {
+        Cost::CrossEntropy => quote!(CrossEntropy),
+        Cost::BinaryCrossEntropy => quote!(BinaryCrossEntropy),
+        Cost::SquaredError => quote!(SquaredError),
+    };
 
     let mut names = Vec::new();
     let mut views = Vec::new();
@@ -57,6 +65,14 @@ pub fn impls(network: &Network) -> TokenStream {
 
             fn classes(&self) -> usize {
                 #name::classes(self)
+            }
+
+            fn architecture(&self) -> __mlp::Architecture {
+                __mlp::Architecture {
+                    geometry: ::std::vec![#name::input_width(self), #(#widths),*],
+                    activations: ::std::vec::Vec::from(#activations),
+                    cost: __mlp::Cost::#cost,
+                }
             }
 
             fn forward(

@@ -147,7 +147,7 @@ fn fused_update_reports_non_finite() {
     let mut bias = Array1::zeros(3);
     let empty = Array2::zeros((0, 3));
     assert!(update_bias::<f64, 3>(bias.view_mut(), empty.view(), 1.0));
-    assert_eq!(bias, Array1::zeros(3));
+    assert_eq!(bias, Array1::<f64>::zeros(3));
 }
 
 #[test]

@@ -1,0 +1,14 @@
+//! The whole LxMLS 2015 Day 6 lab on the books corpus.
+//!
+//! Run with `cargo run --release --example day6`; the corpus is found
+//! through `MLP_DATA_DIR`.
+
+mod lab;
+
+fn main() -> std::process::ExitCode {
+    lab::run(|lab| {
+        lab::exercise_6_1(lab)?;
+        lab::exercise_6_2(lab)?;
+        Ok(())
+    })
+}

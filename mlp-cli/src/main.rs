@@ -1,0 +1,4 @@
+//! The `mlp` command: train, evaluate and apply networks on sentiment
+//! corpora.
+
+fn main() {}

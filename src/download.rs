@@ -1,0 +1,1 @@
+//! Downloading the sentiment corpus into a cache directory.

@@ -1,0 +1,1 @@
+//! Plots of training curves and weights, as SVG files.
