@@ -19,7 +19,7 @@ pub fn expand(errors: Error, recovered: Recovered) -> TokenStream {
         Recovered::Network(network) => expand::network(&network),
         Recovered::Header { attrs, vis, name } => quote! {
             #(#attrs)*
-            #vis struct #name<F: ::mlp::Float = f32> {
+            #vis struct #name<F: ::mlp::__private::Float = f32> {
                 _float: ::core::marker::PhantomData<F>,
             }
         },

@@ -109,7 +109,7 @@ pub fn definitions(network: &Network) -> TokenStream {
         #[doc = #summary_doc]
         #[doc = ""]
         #[doc = "Generic over the float type `F`, `f32` unless given."]
-        #vis struct #name<F: ::mlp::Float = f32> {
+        #vis struct #name<F: ::mlp::__private::Float = f32> {
             #(#fields)*
             #input_field
             workspace: ::mlp::__private::kernels::Workspace<F, #layer_count>,
@@ -117,7 +117,7 @@ pub fn definitions(network: &Network) -> TokenStream {
 
         #[doc = #gradients_doc]
         #[derive(Debug, Clone, PartialEq)]
-        #vis struct #gradients<F: ::mlp::Float = f32> {
+        #vis struct #gradients<F: ::mlp::__private::Float = f32> {
             #(#gradient_fields)*
         }
     }
