@@ -194,7 +194,10 @@ pub fn check(declaration: Declaration) -> Checked {
         if let Some(trailing) = trailing {
             errors.push(Error::new_spanned(
                 &trailing,
-                format!("unexpected `{trailing}` after the value of `{key}`; separate entries with commas"),
+                format!(
+                    "unexpected `{trailing}` after the value of `{key}`; \
+                     separate entries with commas"
+                ),
             ));
         }
         if key == "input" {
@@ -243,7 +246,8 @@ pub fn check(declaration: Declaration) -> Checked {
                 errors.at(
                     name.span(),
                     format!(
-                        "missing `input` in network `{name}`: add `input: dynamic` or `input: WIDTH`"
+                        "missing `input` in network `{name}`: \
+                         add `input: dynamic` or `input: WIDTH`"
                     ),
                 );
             }
@@ -408,7 +412,8 @@ fn check_layer(key: &Ident, value: Value, errors: &mut Errors) -> Option<(Layer,
         }
         _ => {
             let mut message = format!(
-                "unknown key `{key}`; expected `input`, `cost` or a layer such as `{key}: sigmoid(20)`"
+                "unknown key `{key}`; expected `input`, `cost` or a layer \
+                 such as `{key}: sigmoid(20)`"
             );
             if let Some(suggestion) = closest(&key.to_string(), ["input", "cost"]) {
                 message = format!("{message} (did you mean `{suggestion}`?)");

@@ -72,7 +72,7 @@ mlp::network! {
     }
 }
 
-/// The geometry of `Lab` for `inputs` features.
+/// Returns the geometry of `Lab` for `inputs` features.
 pub fn lab_geometry(inputs: usize) -> (Vec<usize>, Vec<Activation>) {
     (vec![inputs, 20, 2], vec![Sigmoid, Softmax])
 }

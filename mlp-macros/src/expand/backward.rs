@@ -8,7 +8,7 @@ use super::forward::{cost, output_delta, pass};
 use super::{bias, delta, gradients_name, int, layer_input, layer_inputs, output, weight};
 use crate::validate::{Activation, Network};
 
-/// The statement multiplying the delta `delta` of a layer by the derivative
+/// Returns the statement multiplying the delta `delta` of a layer by the derivative
 /// of its activation, given the layer's output `output`.
 pub fn derivative(activation: Activation, delta: &Ident, output: &Ident) -> TokenStream {
     let kernel = match activation {
@@ -22,7 +22,7 @@ pub fn derivative(activation: Activation, delta: &Ident, output: &Ident) -> Toke
     quote!(__mlp::kernels::#kernel(#delta.view_mut(), #output.view());)
 }
 
-/// The statements that compute the delta of the layer below layer
+/// Returns the statements that compute the delta of the layer below layer
 /// `number`, into the matrix that `allocate` gives, from the weights read
 /// through `receiver`.
 pub fn delta_below(

@@ -6,7 +6,7 @@ use quote::quote;
 use super::{activate, bias, input_width, int, layer_input, output, weight};
 use crate::validate::{Cost, Input, Network};
 
-/// The statements of the forward pass, one block per layer, leaving the
+/// Returns the statements of the forward pass, one block per layer, leaving the
 /// output layer's logits in its output variable. `allocate` gives the
 /// expression of a layer's output matrix from its number and width, and
 /// `receiver` is the expression of the network.
@@ -40,7 +40,7 @@ pub fn pass(
     quote!(#(#layers)*)
 }
 
-/// The expression of the batch's mean cost, computed from the output
+/// Returns the expression of the batch's mean cost, computed from the output
 /// layer's logits in `logits`.
 pub fn cost(network: &Network, logits: &Ident) -> TokenStream {
     match network.cost {
@@ -52,7 +52,7 @@ pub fn cost(network: &Network, logits: &Ident) -> TokenStream {
     }
 }
 
-/// The statements that turn the output layer's logits in `logits` into its
+/// Returns the statements that turn the output layer's logits in `logits` into its
 /// delta: softmax and cross-entropy fused into (p − onehot(y)) / rows, and
 /// likewise for the other costs.
 pub fn output_delta(network: &Network, logits: &Ident) -> TokenStream {
@@ -88,7 +88,7 @@ pub fn helpers(network: &Network) -> TokenStream {
     }
 }
 
-/// The text of the input a batch must have, for documentation.
+/// Returns the text of the input a batch must have, for documentation.
 fn input_text(network: &Network) -> String {
     match network.input {
         Input::Dynamic => "`self.input_width()` features".to_owned(),
@@ -109,7 +109,8 @@ pub fn methods(network: &Network) -> TokenStream {
     let (forward_doc, probabilities, log_probabilities) = match network.cost {
         Cost::CrossEntropy => (
             format!(
-                "Returns the class probabilities of each example, rows × {classes}: the softmax of the logits."
+                "Returns the class probabilities of each example, rows × {classes}: \
+                 the softmax of the logits."
             ),
             quote! {
                 let mut output = logits;
@@ -118,8 +119,8 @@ pub fn methods(network: &Network) -> TokenStream {
             quote!(__mlp::ops::log_softmax_rows(logits.view())),
         ),
         Cost::BinaryCrossEntropy => (
-            "Returns the probabilities [1 − p, p] of classes 0 and 1 for each example, rows × 2, \
-             where p is the output unit's sigmoid."
+            "Returns the probabilities [1 − p, p] of classes 0 and 1 for each example, \
+             rows × 2, where p is the output unit's sigmoid."
                 .to_owned(),
             quote!(let output = __mlp::kernels::binary_probabilities(logits.view());),
             quote!(__mlp::kernels::binary_log_probabilities(logits.view())),
@@ -266,7 +267,12 @@ fn layer_methods(network: &Network, width_errors: &str) -> TokenStream {
                 check_parameters(self)?;
                 __mlp::check_batch(&x, None, #input_width, 0)?;
                 let mut #a = __mlp::kernels::zeros(x.rows(), #width);
-                __mlp::kernels::linear::<F, #width>(x, self.#w.view(), self.#b.view(), #a.view_mut());
+                __mlp::kernels::linear::<F, #width>(
+                    x,
+                    self.#w.view(),
+                    self.#b.view(),
+                    #a.view_mut(),
+                );
                 #activation
                 Ok(#a)
             }

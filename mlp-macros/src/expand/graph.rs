@@ -47,7 +47,7 @@ impl Node {
     }
 }
 
-/// The name of the input width in shapes: its value, or `input`.
+/// Returns the name of the input width in shapes: its value, or `input`.
 fn input_dimension(network: &Network) -> String {
     match network.input {
         Input::Dynamic => "input".to_owned(),
@@ -55,7 +55,7 @@ fn input_dimension(network: &Network) -> String {
     }
 }
 
-/// The name of the inputs of layer `number` in shapes.
+/// Returns the name of the inputs of layer `number` in shapes.
 fn inputs_dimension(network: &Network, number: usize) -> String {
     match number {
         1 => input_dimension(network),
@@ -63,7 +63,7 @@ fn inputs_dimension(network: &Network, number: usize) -> String {
     }
 }
 
-/// The logits of layer `number`, `z = input·Wᵀ + b`, over `input`.
+/// Returns the logits of layer `number`, `z = input·Wᵀ + b`, over `input`.
 fn logits(network: &Network, number: usize, input: Node) -> Node {
     let width = network.layers[number - 1].width;
     let inputs = inputs_dimension(network, number);
@@ -92,7 +92,7 @@ fn layer(network: &Network, number: usize, input: Node) -> Node {
     )
 }
 
-/// The input of layer `number` as a leaf: `x` or the layer below's output.
+/// Returns the input of layer `number` as a leaf: `x` or the layer below's output.
 fn input_leaf(network: &Network, number: usize) -> Node {
     match number {
         1 => Node::leaf(format!("x [batch, {}]", input_dimension(network))),
@@ -104,7 +104,7 @@ fn input_leaf(network: &Network, number: usize) -> Node {
     }
 }
 
-/// The hidden layers stacked on the input, ending with the input of the
+/// Returns the hidden layers stacked on the input, ending with the input of the
 /// output layer.
 fn hidden(network: &Network) -> Node {
     let mut node = input_leaf(network, 1);

@@ -57,44 +57,44 @@ pub fn network(network: &Network) -> TokenStream {
     }
 }
 
-/// The generated name of a network's gradients struct.
+/// Returns the generated name of a network's gradients struct.
 pub fn gradients_name(network: &Network) -> Ident {
     format_ident!("{}Gradients", network.name)
 }
 
-/// An unsuffixed integer literal, which takes the type its context needs.
+/// Returns an unsuffixed integer literal, which takes the type its context needs.
 pub fn int(value: usize) -> Literal {
     Literal::usize_unsuffixed(value)
 }
 
-/// The field of the weight of layer `number`, counted from 1.
+/// Returns the field of the weight of layer `number`, counted from 1.
 pub fn weight(number: usize) -> Ident {
     format_ident!("w{}", number)
 }
 
-/// The field of the bias of layer `number`.
+/// Returns the field of the bias of layer `number`.
 pub fn bias(number: usize) -> Ident {
     format_ident!("b{}", number)
 }
 
-/// The variable of layer `number`'s output: its logits, then its
+/// Returns the variable of layer `number`'s output: its logits, then its
 /// activation's output.
 pub fn output(number: usize) -> Ident {
     format_ident!("a{}", number)
 }
 
-/// The variable of layer `number`'s delta, the gradient of the cost with
+/// Returns the variable of layer `number`'s delta, the gradient of the cost with
 /// respect to its logits.
 pub fn delta(number: usize) -> Ident {
     format_ident!("e{}", number)
 }
 
-/// The parameter names the runtime uses: `W1`, `b1`, `W2`, ...
+/// Returns the parameter names the runtime uses: `W1`, `b1`, `W2`, ...
 pub fn parameter_names(number: usize) -> (String, String) {
     (format!("W{number}"), format!("b{number}"))
 }
 
-/// The expression of the input width, read through `receiver`.
+/// Returns the expression of the input width, read through `receiver`.
 pub fn input_width(network: &Network, receiver: &TokenStream) -> TokenStream {
     match network.input {
         Input::Dynamic => quote!(#receiver.input_width),
@@ -105,7 +105,7 @@ pub fn input_width(network: &Network, receiver: &TokenStream) -> TokenStream {
     }
 }
 
-/// The expression of the number of inputs of layer `number`.
+/// Returns the expression of the number of inputs of layer `number`.
 pub fn layer_inputs(network: &Network, number: usize, receiver: &TokenStream) -> TokenStream {
     match number {
         1 => input_width(network, receiver),
@@ -116,7 +116,7 @@ pub fn layer_inputs(network: &Network, number: usize, receiver: &TokenStream) ->
     }
 }
 
-/// The expression of the input batch of layer `number`: the network's
+/// Returns the expression of the input batch of layer `number`: the network's
 /// input `x`, or the output of the layer below.
 pub fn layer_input(number: usize) -> TokenStream {
     match number {
@@ -128,7 +128,7 @@ pub fn layer_input(number: usize) -> TokenStream {
     }
 }
 
-/// The number of classes of the network.
+/// Returns the number of classes of the network.
 pub fn classes(network: &Network) -> usize {
     match network.cost {
         Cost::BinaryCrossEntropy => 2,
@@ -136,7 +136,7 @@ pub fn classes(network: &Network) -> usize {
     }
 }
 
-/// The statement applying `activation` in place to the matrix `variable`.
+/// Returns the statement applying `activation` in place to the matrix `variable`.
 pub fn activate(activation: Activation, variable: &Ident) -> TokenStream {
     let kernel = match activation {
         Activation::Sigmoid => quote!(sigmoid),

@@ -248,7 +248,7 @@ pub fn constructors(network: &Network) -> TokenStream {
     }
 }
 
-/// The free functions that check the parameters and a batch.
+/// Returns the free functions that check the parameters and a batch.
 pub fn helpers(network: &Network) -> TokenStream {
     let name = &network.name;
     let receiver = quote!(net);

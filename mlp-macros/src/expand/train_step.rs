@@ -62,7 +62,11 @@ pub fn method(network: &Network) -> TokenStream {
                 sparse,
             );
             let #finite_b =
-                __mlp::kernels::update_bias::<F, #width>(self.#b.view_mut(), #e.view(), learning_rate);
+                __mlp::kernels::update_bias::<F, #width>(
+                    self.#b.view_mut(),
+                    #e.view(),
+                    learning_rate,
+                );
         });
         let (w_name, b_name) = parameter_names(number);
         checks.push(quote! {
