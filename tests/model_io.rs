@@ -136,6 +136,38 @@ fn flipped_bytes_are_errors() {
 }
 
 #[test]
+fn every_flipped_byte_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = saved_file(&dir);
+    let bytes = std::fs::read(&path).unwrap();
+    let flipped_path = dir.path().join("flipped.safetensors");
+    for position in 0..bytes.len() {
+        let mut flipped = bytes.clone();
+        flipped[position] ^= 0x04;
+        std::fs::write(&flipped_path, &flipped).unwrap();
+        assert!(
+            model::load(&flipped_path).is_err(),
+            "a flip at byte {position} of {} went unnoticed",
+            bytes.len()
+        );
+    }
+}
+
+#[test]
+fn saving_twice_gives_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = small_net::<f64>(3);
+    let first = dir.path().join("first.safetensors");
+    let second = dir.path().join("second.safetensors");
+    model::save(&first, &net, Some(&feature_names())).unwrap();
+    model::save(&second, &net, Some(&feature_names())).unwrap();
+    assert_eq!(
+        std::fs::read(first).unwrap(),
+        std::fs::read(second).unwrap()
+    );
+}
+
+#[test]
 fn missing_file_names_path() {
     let error = model::load("no/such/model.safetensors").unwrap_err();
     assert!(matches!(error, ModelError::Io { .. }));

@@ -12,19 +12,24 @@
 //! | `geometry` | widths joined by commas, input first: `13989,20,2` |
 //! | `activations` | one per layer, joined by commas: `sigmoid,softmax` |
 //! | `cost` | `cross_entropy`, `binary_cross_entropy` or `squared_error` |
-//! | `parameters_sha256` | SHA-256 of the tensors' bytes in parameter order |
 //! | `features` | optional: the feature names in column order, a JSON array |
+//! | `sha256` | checksum of the other entries and the parameters, see below |
 //!
-//! The checksum turns a flipped bit in the weights into an error instead of
-//! a silently different model. Any safetensors reader loads the file; in
-//! Python:
+//! The checksum turns a flipped bit in the weights or the metadata into an
+//! error instead of a silently different model. It is the SHA-256 of every
+//! other metadata entry in key order, as `key NUL value NUL`, then of each
+//! parameter in parameter order, as `name NUL` followed by its bytes. The
+//! header's keys are written in sorted order, so saving the same network
+//! twice gives the same file.
+//!
+//! Any safetensors reader loads the file; in Python:
 //!
 //! ```python
 //! from safetensors.numpy import load_file   # or safetensors.torch
 //! params = load_file("model.safetensors")   # {"W1": array(20, 13989), ...}
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,6 +45,7 @@ use crate::network::{Architecture, Cost, Network};
 
 const FORMAT: &str = "mlp-model";
 const FORMAT_VERSION: &str = "1";
+const CHECKSUM_KEY: &str = "sha256";
 
 /// Errors of saving and loading models.
 #[derive(Debug, thiserror::Error)]
@@ -151,7 +157,6 @@ pub fn save<F: Float, N: Network<F> + ?Sized>(
 ) -> Result<(), ModelError> {
     let path = path.as_ref();
     let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
-    let mut hasher = Sha256::new();
     for name in network.parameter_names() {
         let parameter = network
             .parameter(&name)
@@ -160,24 +165,29 @@ pub fn save<F: Float, N: Network<F> + ?Sized>(
             return Err(ModelError::NonFinite { name });
         }
         let bytes = to_le_bytes(parameter.iter().copied());
-        hasher.update(&bytes);
         tensors.push((name, parameter.shape().to_vec(), bytes));
     }
 
     let architecture = network.architecture();
-    let mut metadata = HashMap::from([
+    let mut metadata = BTreeMap::from([
         ("format".to_owned(), FORMAT.to_owned()),
         ("format_version".to_owned(), FORMAT_VERSION.to_owned()),
         ("float".to_owned(), F::NAME.to_owned()),
         ("geometry".to_owned(), join(&architecture.geometry)),
         ("activations".to_owned(), join(&architecture.activations)),
         ("cost".to_owned(), architecture.cost.name().to_owned()),
-        ("parameters_sha256".to_owned(), hex(&hasher.finalize())),
     ]);
     if let Some(features) = features {
         let json = serde_json::to_string(features).expect("strings serialise to JSON");
         metadata.insert("features".to_owned(), json);
     }
+    let digest = checksum(
+        &metadata,
+        tensors
+            .iter()
+            .map(|(name, _, bytes)| (name.as_str(), bytes.as_slice())),
+    );
+    metadata.insert(CHECKSUM_KEY.to_owned(), digest);
 
     let dtype = if F::NAME == "f32" {
         Dtype::F32
@@ -191,11 +201,14 @@ pub fn save<F: Float, N: Network<F> + ?Sized>(
             (name.clone(), view)
         })
         .collect::<Vec<_>>();
+    let invalid = |reason: String| ModelError::Invalid {
+        path: path.to_owned(),
+        reason,
+    };
+    let metadata: HashMap<String, String> = metadata.into_iter().collect();
     let bytes =
-        safetensors::serialize(views, Some(metadata)).map_err(|error| ModelError::Invalid {
-            path: path.to_owned(),
-            reason: error.to_string(),
-        })?;
+        safetensors::serialize(views, Some(metadata)).map_err(|e| invalid(e.to_string()))?;
+    let bytes = sort_header(bytes).map_err(|e| invalid(e.to_string()))?;
     write_atomically(path, &bytes).map_err(|source| ModelError::Io {
         action: "write",
         path: path.to_owned(),
@@ -274,8 +287,8 @@ pub fn load(path: impl AsRef<Path>) -> Result<SavedModel, ModelError> {
         )));
     }
 
-    let mut hasher = Sha256::new();
     let mut parameters = Vec::new();
+    let mut parameter_bytes = Vec::new();
     for name in parameter_names(architecture.activations.len()) {
         let tensor = tensors
             .tensor(&name)
@@ -286,7 +299,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<SavedModel, ModelError> {
                 tensor.dtype()
             )));
         }
-        hasher.update(tensor.data());
+        parameter_bytes.push((name.clone(), tensor.data()));
         let values = from_le_bytes(tensor.data(), dtype);
         if values.iter().any(|value| !value.is_finite()) {
             return Err(invalid(format!(
@@ -297,7 +310,16 @@ pub fn load(path: impl AsRef<Path>) -> Result<SavedModel, ModelError> {
             .map_err(|e| invalid(format!("parameter {name}: {e}")))?;
         parameters.push((name, array));
     }
-    if field("parameters_sha256")? != hex(&hasher.finalize()) {
+    let stored = field(CHECKSUM_KEY)?;
+    let mut covered: BTreeMap<String, String> = metadata.clone().into_iter().collect();
+    covered.remove(CHECKSUM_KEY);
+    let digest = checksum(
+        &covered,
+        parameter_bytes
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), *bytes)),
+    );
+    if stored != digest {
         return Err(ModelError::Checksum {
             path: path.to_owned(),
         });
@@ -493,6 +515,43 @@ fn parse_architecture(
         activations,
         cost,
     })
+}
+
+/// Returns the hex SHA-256 of the metadata entries in key order and the
+/// parameters in the order given, as the module documentation describes.
+fn checksum<'a>(
+    metadata: &BTreeMap<String, String>,
+    parameters: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> String {
+    let mut hasher = Sha256::new();
+    for (key, value) in metadata {
+        hasher.update(key.as_bytes());
+        hasher.update([0]);
+        hasher.update(value.as_bytes());
+        hasher.update([0]);
+    }
+    for (name, bytes) in parameters {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes);
+    }
+    hex(&hasher.finalize())
+}
+
+/// Rewrites a serialised file with the header's keys in sorted order, so
+/// that the bytes do not depend on hash map iteration order.
+fn sort_header(bytes: Vec<u8>) -> Result<Vec<u8>, serde_json::Error> {
+    let length = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let header: BTreeMap<String, serde_json::Value> =
+        serde_json::from_slice(&bytes[8..8 + length])?;
+    let mut sorted = serde_json::to_vec(&header)?;
+    // The data must start at an offset that is a multiple of 8.
+    sorted.resize(sorted.len().next_multiple_of(8), b' ');
+    let mut file = Vec::with_capacity(8 + sorted.len() + bytes.len() - 8 - length);
+    file.extend((sorted.len() as u64).to_le_bytes());
+    file.extend(sorted);
+    file.extend(&bytes[8 + length..]);
+    Ok(file)
 }
 
 fn parameter_names(layers: usize) -> Vec<String> {

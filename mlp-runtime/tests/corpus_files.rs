@@ -7,6 +7,8 @@ use mlp_runtime::corpus::{
     Corpus, CorpusError, CorpusOptions, DATA_DIR_VAR, FeatureOrder, LineError, NEGATIVE, POSITIVE,
     SplitSizes, locate_domain,
 };
+use mlp_runtime::{Activation, Inputs, Mlp, Network};
+use ndarray::Array2;
 use tempfile::TempDir;
 
 /// A check that a line error is of one variant.
@@ -101,19 +103,28 @@ fn invalid_feature_tokens() {
         }),
     ];
     for (token, is_expected_variant) in cases {
-        let positive = format!("fine:1 #label#:positive\nfine:1 {token} #label#:positive\n");
-        let (error, dir) = load_error(positive.as_bytes(), NEGATIVE_LINE);
-        let file = dir.path().join("positive.review");
-        match &error {
-            CorpusError::Line { path, line, source } => {
-                assert!(is_expected_variant(source), "{token:?} gave {source:?}");
-                assert_eq!(path, &file);
-                assert_eq!(*line, 2);
-                assert_eq!(source.token(), Some(token));
+        // The token first on line 1, and after a valid token on line 2.
+        let files = [
+            (format!("{token} #label#:positive\n"), 1),
+            (
+                format!("fine:1 #label#:positive\nfine:1 {token} #label#:positive\n"),
+                2,
+            ),
+        ];
+        for (positive, expected_line) in files {
+            let (error, dir) = load_error(positive.as_bytes(), NEGATIVE_LINE);
+            let file = dir.path().join("positive.review");
+            match &error {
+                CorpusError::Line { path, line, source } => {
+                    assert!(is_expected_variant(source), "{token:?} gave {source:?}");
+                    assert_eq!(path, &file);
+                    assert_eq!(*line, expected_line);
+                    assert_eq!(source.token(), Some(token));
+                }
+                other => panic!("{token:?} gave {other:?}, expected a line error"),
             }
-            other => panic!("{token:?} gave {other:?}, expected a line error"),
+            assert_names_line(&error, &file, expected_line, token);
         }
-        assert_names_line(&error, &file, 2, token);
     }
 }
 
@@ -192,6 +203,27 @@ fn label_only_line_is_zero_row() {
     assert_eq!(corpus.y(), [POSITIVE, NEGATIVE]);
     assert_eq!(corpus.x().row(0).0.len(), 0);
     assert_eq!(corpus.x().row(1).0.len(), 1);
+
+    // The forward pass reads the empty row as an all-zero input.
+    let net = Mlp::<f64>::new(
+        &[corpus.n_features(), 3, 2],
+        &[Activation::Sigmoid, Activation::Softmax],
+        1,
+    )
+    .unwrap();
+    let probabilities = net.forward(Inputs::Sparse(corpus.x().view())).unwrap();
+    assert_eq!(probabilities.dim(), (2, 2));
+    let zeros = Array2::<f64>::zeros((1, corpus.n_features()));
+    let expected = net.forward(Inputs::Dense(zeros.view())).unwrap();
+    assert_eq!(probabilities.row(0), expected.row(0));
+    for row in probabilities.rows() {
+        assert!(row.iter().all(|p| p.is_finite()), "probabilities {row}");
+        assert!((row.sum() - 1.0).abs() < 1e-12, "probabilities {row}");
+    }
+    let cost = net
+        .cost(Inputs::Sparse(corpus.x().view()), corpus.y())
+        .unwrap();
+    assert!(cost.is_finite(), "cost {cost}");
 }
 
 #[test]
