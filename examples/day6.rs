@@ -9,6 +9,11 @@ fn main() -> std::process::ExitCode {
     lab::run(|lab| {
         lab::exercise_6_1(lab)?;
         lab::exercise_6_2(lab)?;
+        lab::exercise_6_3(lab)?;
+        lab::exercise_6_4(lab)?;
+        lab::exercise_6_5(lab)?;
+        lab::exercise_6_6(lab)?;
+        lab::exercise_6_7(lab)?;
         Ok(())
     })
 }

@@ -14,6 +14,14 @@ use mlp::metrics::evaluate;
 use mlp::progress::ProgressObserver;
 use mlp::{Activation, Dataset, Mlp, Network, Sgd};
 
+mod compiled;
+
+#[allow(
+    unused_imports,
+    reason = "each example calls only some of the exercises"
+)]
+pub use compiled::{exercise_6_3, exercise_6_4, exercise_6_5, exercise_6_6, exercise_6_7};
+
 /// The seed of NumPy's `RandomState` in the lab.
 pub const SEED: u32 = 1234;
 

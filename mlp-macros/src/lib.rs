@@ -1,2 +1,19 @@
-//! Procedural macros of the `mlp` crate. Use them through `mlp`, which
-//! documents them.
+//! The `network!` procedural macro of the `mlp` crate. Use it through
+//! `mlp`, which documents it.
+
+mod expand;
+mod fallback;
+mod parse;
+mod validate;
+
+use proc_macro::TokenStream;
+
+#[proc_macro]
+pub fn network(input: TokenStream) -> TokenStream {
+    let declaration = syn::parse_macro_input!(input as parse::Declaration);
+    let tokens = match validate::check(declaration) {
+        validate::Checked::Valid(network) => expand::network(&network),
+        validate::Checked::Invalid(errors, recovered) => fallback::expand(errors, recovered),
+    };
+    tokens.into()
+}

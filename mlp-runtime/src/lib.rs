@@ -9,6 +9,7 @@ pub mod batch;
 pub mod corpus;
 pub mod error;
 pub mod float;
+pub mod kernels;
 pub mod metrics;
 pub mod mlp;
 pub mod model;

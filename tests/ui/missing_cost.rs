@@ -1,0 +1,8 @@
+mlp::network! {
+    struct Net {
+        input: 10,
+        output: softmax(2),
+    }
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+mlp::network! {
+    struct Net {
+        input: 10,
+        cost: cross_entropy,
+    }
+}
+
+fn main() {}

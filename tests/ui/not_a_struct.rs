@@ -1,0 +1,7 @@
+mlp::network! {
+    enum Net {
+        input: 10,
+    }
+}
+
+fn main() {}
