@@ -4,8 +4,8 @@
 //! Each row that runs through a network is a function generic over
 //! [`Network`]. It sets every parameter by name, so it needs only a network
 //! of the right geometry. The module `runtime_mlp` runs every row on the
-//! runtime MLP with one line per row, and a module of the same form adds
-//! another network type. Rows that check the building blocks in `ops` do
+//! runtime MLP with one line per row, and the module `compiled` runs them
+//! on networks declared with `network!`. Rows that check the building blocks in `ops` do
 //! not depend on a network.
 
 use mlp::network::ParameterGradients;
@@ -256,6 +256,26 @@ fn repeated_example<N: Network<f64>>(mut net: N) {
     assert_close([&cost_twice, &cost_once], &[ln_2, ln_2], 1e-15, "costs");
 }
 
+/// Row: the saturated batch of [`saturated_batch`] through the network's own
+/// SGD step, which must return the mean cost 1000 and move W1 by exactly
+/// the learning rate times the gradient. Needs geometry `[2, 2]`.
+fn saturated_step<N: Network<f64>>(mut net: N) {
+    let logits = array![[1000.0, 0.0], [0.0, 1000.0]];
+    set(&mut net, "W1", &logits.t().to_owned());
+    set(&mut net, "b1", &Array1::zeros(2));
+    let x = Array2::eye(2);
+    let y = [1, 0];
+    let gradients = net.gradients(Inputs::from(&x), &y).unwrap();
+    let before = net.parameter("W1").unwrap().to_owned();
+
+    let cost = net.train_step(Inputs::from(&x), &y, 0.1).unwrap();
+    assert!((cost - 1000.0).abs() < 1e-12, "mean cost {cost}");
+    let expected = &before - &(gradient(&gradients, "W1") * 0.1);
+    let expected: Vec<f64> = expected.iter().copied().collect();
+    let after = net.parameter("W1").unwrap().to_owned();
+    assert_close(&after, &expected, 1e-12, "W1 after the step");
+}
+
 /// The rows on the runtime MLP. A module of this form, with one line per
 /// row that builds a network of the geometry the row needs, runs them on
 /// another network type.
@@ -296,6 +316,104 @@ mod runtime_mlp {
     #[test]
     fn repeated_example() {
         super::repeated_example(runtime::<f64>(&[2, 2], &[Softmax]));
+    }
+
+    #[test]
+    fn saturated_step() {
+        super::saturated_step(runtime::<f64>(&[2, 2], &[Softmax]));
+    }
+}
+
+/// The rows on networks compiled by `network!`, with their fused step.
+mod compiled {
+    mlp::network! {
+        /// One input, nine classes.
+        struct NineClasses {
+            input: 1,
+            output: softmax(9),
+            cost: cross_entropy,
+        }
+    }
+
+    mlp::network! {
+        /// One input, two classes.
+        struct TwoClasses {
+            input: 1,
+            output: softmax(2),
+            cost: cross_entropy,
+        }
+    }
+
+    mlp::network! {
+        /// One input, three classes.
+        struct ThreeClasses {
+            input: 1,
+            output: softmax(3),
+            cost: cross_entropy,
+        }
+    }
+
+    mlp::network! {
+        /// Two inputs, two classes, no hidden layer.
+        struct Square {
+            input: dynamic,
+            output: softmax(2),
+            cost: cross_entropy,
+        }
+    }
+
+    mlp::network! {
+        /// One input, six sigmoid units, two classes.
+        struct SixSigmoids {
+            input: 1,
+            hidden: sigmoid(6),
+            output: softmax(2),
+            cost: cross_entropy,
+        }
+    }
+
+    fn square() -> Square<f64> {
+        Square::new(2, 1).unwrap()
+    }
+
+    #[test]
+    fn logit_ladder() {
+        super::logit_ladder(NineClasses::<f64>::new(1));
+    }
+
+    #[test]
+    fn equal_huge_logits() {
+        super::equal_huge_logits(TwoClasses::<f64>::new(1));
+    }
+
+    #[test]
+    fn far_apart_logits() {
+        super::far_apart_logits(ThreeClasses::<f64>::new(1));
+    }
+
+    #[test]
+    fn saturated_batch() {
+        super::saturated_batch(square());
+    }
+
+    #[test]
+    fn saturated_sigmoid() {
+        super::saturated_sigmoid(SixSigmoids::<f32>::new(1));
+    }
+
+    #[test]
+    fn softmax_per_example() {
+        super::softmax_per_example(square());
+    }
+
+    #[test]
+    fn repeated_example() {
+        super::repeated_example(square());
+    }
+
+    #[test]
+    fn saturated_step() {
+        super::saturated_step(square());
     }
 }
 
