@@ -198,3 +198,61 @@ fn save_into_missing_directory_fails_cleanly() {
     assert!(matches!(error, ModelError::Io { .. }), "{error}");
     assert!(!path.exists());
 }
+
+mlp::network! {
+    /// The small network of these tests, compiled.
+    #[derive(Debug, PartialEq)]
+    struct Small {
+        input: 6,
+        hidden: tanh(4),
+        output: softmax(3),
+        cost: cross_entropy,
+    }
+}
+
+mlp::network! {
+    /// A wider hidden layer than [`Small`].
+    struct Wider {
+        input: 6,
+        hidden: tanh(5),
+        output: softmax(3),
+        cost: cross_entropy,
+    }
+}
+
+#[test]
+fn compiled_round_trip_is_bit_exact() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compiled.safetensors");
+    let net = Small::<f32>::new(3);
+    model::save(&path, &net, Some(&feature_names())).unwrap();
+
+    let saved = model::load(&path).unwrap();
+    let mut loaded = Small::<f32>::new(4);
+    saved.load_into(&mut loaded).unwrap();
+    assert_eq!(loaded, net);
+    // The runtime MLP reads the same file into the same weights.
+    assert_eq!(saved.to_mlp::<f32>().unwrap(), small_net::<f32>(3));
+}
+
+#[test]
+fn compiled_mismatch_names_both_shapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = model::load(saved_file(&dir)).unwrap();
+
+    let mut wider = Wider::<f64>::new(1);
+    let error = saved.load_into(&mut wider).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        matches!(error, ModelError::Architecture { .. }),
+        "{message}"
+    );
+    assert!(message.contains("[6, 4, 3]"), "{message}");
+    assert!(message.contains("[6, 5, 3]"), "{message}");
+
+    let mut narrow = Small::<f32>::new(1);
+    let before = Small::<f32>::new(1);
+    let error = saved.load_into(&mut narrow).unwrap_err();
+    assert!(matches!(error, ModelError::FloatType { .. }), "{error}");
+    assert_eq!(narrow, before);
+}
