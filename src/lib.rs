@@ -5,6 +5,8 @@
 //! and the [`network!`] macro, which declares a network whose layers are
 //! fixed at compile time.
 
+#![warn(missing_docs)]
+
 pub use mlp_runtime::*;
 
 #[cfg(feature = "download")]
