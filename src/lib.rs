@@ -4,6 +4,9 @@
 //! (corpus reader, minibatches, SGD, metrics and the runtime-geometry MLP)
 //! and the [`network!`] macro, which declares a network whose layers are
 //! fixed at compile time.
+//!
+//! Readers who know the NumPy and Theano code of the LxMLS 2015 deep
+//! learning lab can start from [`guide::numpy_theano`].
 
 #![warn(missing_docs)]
 
@@ -11,6 +14,7 @@ pub use mlp_runtime::*;
 
 #[cfg(feature = "download")]
 pub mod download;
+pub mod guide;
 #[cfg(feature = "plot")]
 pub mod plot;
 
