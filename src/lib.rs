@@ -48,7 +48,11 @@
 //!   domain of the corpus.
 //! - `plot` (default): [`plot`] draws learning curves and weight heat maps
 //!   as SVG files.
-
+//!
+// Without a feature its module does not exist, and the link falls back to
+// this section.
+#![cfg_attr(not(feature = "download"), doc = "[`download`]: #features")]
+#![cfg_attr(not(feature = "plot"), doc = "[`plot`]: #features")]
 #![warn(missing_docs)]
 
 pub use mlp_runtime::*;
@@ -81,6 +85,6 @@ pub mod __private {
 
 /// The code blocks of the README, compiled as doctests so that they keep
 /// compiling.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "download"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
