@@ -1,7 +1,8 @@
 //! The whole LxMLS 2015 Day 6 lab on the books corpus.
 //!
-//! Run with `cargo run --release --example day6`; the corpus is found
-//! through `MLP_DATA_DIR`.
+//! Run with `cargo run --release --example day6`. The corpus is read from
+//! `$MLP_DATA_DIR/books` and downloaded first when it is missing. The plots
+//! of exercise 6.2 go to `target/day6`, or to `$MLP_PLOT_DIR` when set.
 
 mod lab;
 

@@ -1,14 +1,65 @@
-//! Neural networks whose graph is compiled by rustc.
+//! Neural networks whose graph is compiled by rustc, and the LxMLS 2015
+//! "Day 6: Deep Learning" lab (a NumPy and Theano multilayer perceptron for
+//! Amazon review sentiment) reproduced in Rust, to the lab's digits.
 //!
-//! This crate is the facade of the project: it re-exports the runtime
-//! (corpus reader, minibatches, SGD, metrics and the runtime-geometry MLP)
-//! and the [`network!`] macro, which declares a network whose layers are
-//! fixed at compile time.
+//! [`network!`] declares a network whose layers are fixed at compile time
+//! and generates a struct with straight-line forward, cost, gradient and
+//! training code for it. This crate re-exports the runtime that such
+//! networks and the runtime-geometry [`Mlp`] share: the corpus reader,
+//! datasets and minibatches, minibatch SGD, metrics and saved models.
+//!
+//! # Quick start
+//!
+//! The lab's network on the books reviews of the Multi-Domain Sentiment
+//! Dataset, found in `$MLP_DATA_DIR/books` or downloaded there. This is
+//! `examples/quickstart.rs`, which a test runs on the corpus:
+//!
+#![cfg_attr(feature = "download", doc = "```no_run")]
+#![cfg_attr(feature = "download", doc = include_str!("../examples/quickstart.rs"))]
+#![cfg_attr(feature = "download", doc = "```")]
+//!
+//! It prints the lab's figures for that run:
+//!
+//! ```text
+//! mean cost of the last epoch: 0.242167
+//! test accuracy: 0.747500
+//! ```
+//!
+//! The [`network!`] page lists the declaration syntax and every item it
+//! generates. Readers who know the lab's NumPy and Theano code can start from
+//! [`guide::numpy_theano`], which puts each of its idioms beside the one
+//! used here.
+//!
+//! # Modules
+//!
+//! - [`corpus`] reads a domain of the dataset into a sparse count matrix
+//!   and labels, in the lab's feature order and split.
+//! - [`Dataset`] contains examples (rows) and labels, and hands out
+//!   [`Dataset::minibatch`] views that copy nothing.
+//! - [`Network`] is the interface that [`Sgd`] trains and [`metrics`]
+//!   evaluates. [`Mlp`] and every [`network!`] struct implement it.
+//! - [`model`] saves a trained network with its feature names as
+//!   safetensors, and loads it back.
+//! - [`progress`] draws a progress bar of training on standard error.
+//!
+//! # Features
+//!
+//! - `download` (default): [`download`] fetches and verifies a missing
+//!   domain of the corpus.
+//! - `plot` (default): [`plot`] draws learning curves and weight heat maps
+//!   as SVG files.
+//!
+// Without a feature its module does not exist, and the link falls back to
+// this section.
+#![cfg_attr(not(feature = "download"), doc = "[`download`]: #features")]
+#![cfg_attr(not(feature = "plot"), doc = "[`plot`]: #features")]
+#![warn(missing_docs)]
 
 pub use mlp_runtime::*;
 
 #[cfg(feature = "download")]
 pub mod download;
+pub mod guide;
 #[cfg(feature = "plot")]
 pub mod plot;
 
@@ -31,3 +82,9 @@ pub mod __private {
     };
     pub use ndarray;
 }
+
+/// The code blocks of the README, compiled as doctests so that they keep
+/// compiling.
+#[cfg(all(doctest, feature = "download"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

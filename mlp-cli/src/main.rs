@@ -1,6 +1,8 @@
 //! The `mlp` command: train, evaluate and apply networks on sentiment
 //! corpora.
 
+#![warn(missing_docs)]
+
 mod args;
 mod data;
 mod error;

@@ -4,6 +4,18 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The non-linearity a layer applies to its logits.
+///
+/// An activation parses from its lower-case name, as in the lab's
+/// `actvfunc` lists:
+///
+/// ```
+/// use mlp_runtime::Activation;
+///
+/// assert_eq!("sigmoid".parse::<Activation>()?, Activation::Sigmoid);
+/// assert_eq!(Activation::Softmax.name(), "softmax");
+/// assert!("sigmod".parse::<Activation>().is_err());
+/// # Ok::<(), mlp_runtime::activation::UnknownActivation>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Activation {
     /// The logistic sigmoid 1 / (1 + e^−z).

@@ -182,6 +182,20 @@ impl<F: Float> Dataset<F> {
     /// Returns minibatch `index` of `batch_size` consecutive examples, as the
     /// lab's `get_tr_batch` does. Batches past the end are empty.
     ///
+    /// ```
+    /// use mlp_runtime::{Dataset, Matrix};
+    ///
+    /// let x = ndarray::Array2::<f64>::zeros((7, 3));
+    /// let data = Dataset::new(Matrix::Dense(x), vec![0, 1, 0, 1, 0, 1, 0]);
+    ///
+    /// let batch = data.minibatch(1, 3); // examples 3, 4 and 5
+    /// assert_eq!(batch.y, [1, 0, 1]);
+    /// assert_eq!(batch.x.rows(), 3);
+    /// assert_eq!(data.minibatch(2, 3).len(), 1); // the last batch is partial
+    /// assert!(data.minibatch(3, 3).is_empty());
+    /// assert_eq!(data.minibatches(3).len(), 3);
+    /// ```
+    ///
     /// # Panics
     ///
     /// Panics when `batch_size` is 0.

@@ -4,6 +4,8 @@
 //!
 //! Users depend on the `mlp` crate, which re-exports this one.
 
+#![warn(missing_docs)]
+
 pub mod activation;
 pub mod batch;
 pub mod corpus;

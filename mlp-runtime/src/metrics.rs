@@ -23,6 +23,14 @@ pub struct Evaluation {
 /// Returns the index of the largest entry of each row, the first on ties
 /// (NumPy's `argmax`). NaN entries are passed over unless the row has
 /// nothing else.
+///
+/// ```
+/// use mlp_runtime::metrics::{accuracy, predictions};
+///
+/// let probabilities = ndarray::array![[0.2, 0.8], [0.5, 0.5], [0.9, 0.1]];
+/// assert_eq!(predictions(probabilities.view()), [1, 0, 0]);
+/// assert_eq!(accuracy(probabilities.view(), &[1, 1, 0]), 2.0 / 3.0);
+/// ```
 pub fn predictions<F: Float>(scores: ArrayView2<'_, F>) -> Vec<usize> {
     scores
         .rows()
@@ -75,6 +83,19 @@ pub fn log_probability<F: Float>(log_probabilities: ArrayView2<'_, F>, labels: &
 }
 
 /// Evaluates `network` on a whole dataset.
+///
+/// ```
+/// use mlp_runtime::metrics::evaluate;
+/// use mlp_runtime::{Activation, Dataset, Matrix, Mlp};
+///
+/// let net = Mlp::<f64>::new(&[3, 2], &[Activation::Softmax], 1234)?;
+/// let x = ndarray::array![[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]];
+/// let evaluation = evaluate(&net, &Dataset::new(Matrix::Dense(x), vec![0, 1]))?;
+/// assert_eq!(evaluation.examples, 2);
+/// assert!((0.0..=1.0).contains(&evaluation.accuracy));
+/// assert!(evaluation.log_probability < 0.0);
+/// # Ok::<(), mlp_runtime::Error>(())
+/// ```
 ///
 /// # Errors
 ///

@@ -14,6 +14,34 @@ use crate::float::Float;
 /// class numbers from 0. Every method checks the batch width and the labels
 /// and returns an error instead of panicking; a method that returns an error
 /// changes no parameter.
+///
+/// Code written against the trait serves the runtime [`Mlp`](crate::Mlp)
+/// and every network declared with `network!`:
+///
+/// ```
+/// use mlp_runtime::{Activation, Inputs, Mlp, Network};
+///
+/// /// Runs `steps` SGD steps on one batch and returns the last cost.
+/// fn fit<N: Network<f64>>(
+///     net: &mut N,
+///     x: Inputs<'_, f64>,
+///     y: &[usize],
+///     steps: usize,
+/// ) -> mlp_runtime::Result<f64> {
+///     let mut cost = net.cost(x, y)?;
+///     for _ in 0..steps {
+///         cost = net.train_step(x, y, 0.5)?;
+///     }
+///     Ok(cost)
+/// }
+///
+/// let mut net = Mlp::<f64>::new(&[2, 3, 2], &[Activation::Sigmoid, Activation::Softmax], 1)?;
+/// let x = ndarray::array![[1.0, 0.0], [0.0, 1.0]];
+/// let before = net.cost(x.view().into(), &[0, 1])?;
+/// fit(&mut net, x.view().into(), &[0, 1], 100)?;
+/// assert!(net.cost(x.view().into(), &[0, 1])? < before);
+/// # Ok::<(), mlp_runtime::Error>(())
+/// ```
 pub trait Network<F: Float> {
     /// The gradient of the cost with respect to every parameter.
     type Gradients: ParameterGradients<F>;

@@ -166,7 +166,7 @@ pub fn softmax_cross_entropy_delta<F: Float>(
 
 /// Multiplies `delta` in place by the derivative of an activation, given
 /// the activation's output `a`: a(1 − a) for the sigmoid, 1 − a² for tanh,
-/// [a > 0] for ReLU.
+/// 1 where a > 0 and 0 elsewhere for ReLU.
 pub fn scale_by_derivative<F: Float>(
     activation: crate::activation::Activation,
     mut delta: ArrayViewMut2<'_, F>,

@@ -73,6 +73,21 @@ pub struct CsrView<'a, F> {
 }
 
 /// Builds a [`Csr`] matrix one row at a time.
+///
+/// ```
+/// use mlp_runtime::sparse::CsrBuilder;
+///
+/// let mut builder = CsrBuilder::new(4);
+/// builder.push_row([(0, 1.0), (3, 2.0)])?;
+/// builder.push_row(Vec::new())?; // a row of zeros
+/// assert!(builder.push_row([(2, 1.0), (1, 1.0)]).is_err()); // columns must increase
+///
+/// let x = builder.finish();
+/// assert_eq!(x.shape(), (2, 4));
+/// assert_eq!(x.nnz(), 2);
+/// assert_eq!(x.to_dense(), ndarray::array![[1.0, 0.0, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0]]);
+/// # Ok::<(), mlp_runtime::sparse::CsrError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct CsrBuilder<F> {
     matrix: Csr<F>,

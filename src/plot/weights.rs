@@ -42,6 +42,20 @@ type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 /// columns (inputs) run right. An axis longer than [`MAX_CELLS_PER_AXIS`]
 /// is binned: each cell is the mean of a bin of consecutive weights, and
 /// the axis label states the bin size.
+///
+/// ```
+/// use mlp::plot::WeightHeatMap;
+///
+/// // The shape of the first layer of the lab's network.
+/// let w1 = mlp::ndarray::Array2::from_shape_fn((20, 13989), |(row, column)| {
+///     ((row + column) % 7) as f64 - 3.0
+/// });
+/// let heat_map = WeightHeatMap::new("W1", w1.view())?;
+/// assert_eq!(heat_map.cells(), (20, 100));
+/// assert_eq!(heat_map.bin_size(), (1, 140));
+/// assert!(heat_map.to_svg()?.contains("mean of 140 columns"));
+/// # Ok::<(), mlp::plot::PlotError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct WeightHeatMap {
     name: String,

@@ -110,6 +110,18 @@ impl LineError {
 /// blank or its label is missing or unknown. A feature token is rejected
 /// when it has no `:`, an empty name, or a count that is empty, not made of
 /// decimal digits, or above `u64::MAX`. The function never panics.
+///
+/// ```
+/// use mlp_runtime::corpus::{LineError, POSITIVE, parse_line};
+///
+/// let review = parse_line("a_great:1 great:2 #label#:positive")?;
+/// assert_eq!(review.label, POSITIVE);
+/// assert_eq!(review.features[1], ("great".to_owned(), 2));
+///
+/// let error = parse_line("great #label#:positive").unwrap_err();
+/// assert_eq!(error.token(), Some("great")); // a feature token without `:`
+/// # Ok::<(), LineError>(())
+/// ```
 pub fn parse_line(line: &str) -> Result<Review, LineError> {
     let mut tokens: Vec<&str> = line.split_ascii_whitespace().collect();
     let label_token = tokens.pop().ok_or(LineError::Blank)?;
