@@ -34,6 +34,9 @@ mod weights;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
 
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea, SVGBackend};
+
 pub use curves::LearningCurves;
 pub use weights::{BiasPlot, MAX_CELLS_PER_AXIS, WeightHeatMap, save_parameter_plots};
 
@@ -147,6 +150,25 @@ fn check_finite(data: &str, values: impl IntoIterator<Item = f64>) -> Result<(),
         }),
         None => Ok(()),
     }
+}
+
+/// The result of drawing into an SVG drawing area.
+type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
+
+/// Draws a figure of `size` pixels with `draw` and returns the SVG
+/// document; `figure` names it in errors.
+fn render_svg(
+    figure: &str,
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+) -> Result<String, PlotError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root).map_err(|error| draw_error(figure, error))?;
+        root.present().map_err(|error| draw_error(figure, error))?;
+    }
+    Ok(svg)
 }
 
 fn draw_error(figure: &str, error: impl Display) -> PlotError {

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::{FONT, PlotError, check_finite, draw_error, integer_label, write_svg};
+use super::{DrawResult, FONT, PlotError, check_finite, integer_label, render_svg, write_svg};
 use crate::EpochRecord;
 
 /// Colour of the training series (blue of matplotlib's "tab10" palette).
@@ -24,9 +24,6 @@ const TITLE_HEIGHT: u32 = 40;
 
 /// Maximum number of tick labels on the epoch axis.
 const MAX_EPOCH_LABELS: usize = 12;
-
-/// The drawing result of plotters for an SVG backend.
-type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
 /// A figure of learning curves: the mean training cost of each epoch in
 /// one panel and, when there are accuracies, the train and devel accuracy
@@ -106,15 +103,9 @@ impl<'a> LearningCurves<'a> {
         };
         let size = (PANEL_SIZE.0 * panels, PANEL_SIZE.1 + title_height);
 
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-            self.draw(&root, &series, panels)
-                .map_err(|error| draw_error("learning curves", error))?;
-            root.present()
-                .map_err(|error| draw_error("learning curves", error))?;
-        }
-        Ok(svg)
+        render_svg("learning curves", size, |root| {
+            self.draw(root, &series, panels)
+        })
     }
 
     /// Draws the figure into the SVG file `path`.

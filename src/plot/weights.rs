@@ -8,8 +8,8 @@ use plotters::prelude::*;
 
 use super::colour::diverging;
 use super::{
-    FONT, PlotError, check_finite, check_parent, decimal_label, draw_error, integer_label,
-    write_svg,
+    DrawResult, FONT, PlotError, check_finite, check_parent, decimal_label, integer_label,
+    render_svg, write_svg,
 };
 use crate::{Float, Network};
 
@@ -30,9 +30,6 @@ const SCALE_STEPS: usize = 100;
 
 /// Size of a bias plot in pixels.
 const BIAS_PLOT_SIZE: (u32, u32) = (800, 480);
-
-/// The drawing result of plotters for an SVG backend.
-type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
 
 /// A heat map of a weight matrix W (outputs × inputs): one coloured cell
 /// per weight, blue below 0 and red above, on a scale symmetric about 0
@@ -128,14 +125,7 @@ impl WeightHeatMap {
     /// Returns [`PlotError::Draw`] when plotters fails.
     pub fn to_svg(&self) -> Result<String, PlotError> {
         let figure = format!("heat map of {}", self.name);
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, HEAT_MAP_SIZE).into_drawing_area();
-            self.draw(&root)
-                .map_err(|error| draw_error(&figure, error))?;
-            root.present().map_err(|error| draw_error(&figure, error))?;
-        }
-        Ok(svg)
+        render_svg(&figure, HEAT_MAP_SIZE, |root| self.draw(root))
     }
 
     /// Draws the heat map into the SVG file `path`.
@@ -285,14 +275,7 @@ impl BiasPlot {
     /// Returns [`PlotError::Draw`] when plotters fails.
     pub fn to_svg(&self) -> Result<String, PlotError> {
         let figure = format!("bias plot of {}", self.name);
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, BIAS_PLOT_SIZE).into_drawing_area();
-            self.draw(&root)
-                .map_err(|error| draw_error(&figure, error))?;
-            root.present().map_err(|error| draw_error(&figure, error))?;
-        }
-        Ok(svg)
+        render_svg(&figure, BIAS_PLOT_SIZE, |root| self.draw(root))
     }
 
     /// Draws the plot into the SVG file `path`.
