@@ -107,6 +107,16 @@ impl<F: Float> SparseGradient<F> {
             self.touched.clear();
             self.touched.reserve_exact(cols);
         }
+        if let Some(delta) = delta.to_slice() {
+            super::simd::sparse_accumulate::<F, OUT>(
+                x,
+                delta,
+                &mut self.sums,
+                &mut self.marked,
+                &mut self.touched,
+            );
+            return;
+        }
         for row in 0..x.rows() {
             let mut delta_row = [F::zero(); OUT];
             for (d, &v) in delta_row.iter_mut().zip(delta.row(row).iter()) {
@@ -124,7 +134,7 @@ impl<F: Float> SparseGradient<F> {
                     *sum = [F::zero(); OUT];
                 }
                 for (s, &d) in sum.iter_mut().zip(&delta_row) {
-                    *s += value * d;
+                    *s = value.mul_add(d, *s);
                 }
             }
         }
