@@ -579,6 +579,9 @@ pub fn update_weight<F: Float, const OUT: usize>(
         }
         Inputs::Sparse(x) => {
             scratch.accumulate::<OUT>(&delta, x);
+            if let Some(weights) = column_major_mut(weight.view_mut()) {
+                return scratch.descend::<OUT>(weights, learning_rate);
+            }
             scratch.drain::<OUT>(|column, sum| {
                 let mut slot = weight.column_mut(column);
                 for (w, &g) in slot.iter_mut().zip(sum) {

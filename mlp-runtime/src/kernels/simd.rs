@@ -525,12 +525,24 @@ pub fn instruction_set() -> &'static str {
 /// Defines `$name`, generic over `F` and `OUT`, that calls
 /// `$body::<F, OUT, V, ACCUMULATORS>` with the vector type `V` and the
 /// register budget of the best instruction set of the machine, compiled
-/// with that set's features.
+/// with that set's features. `avx512_vector: Avx2` makes the AVX-512
+/// version use 256-bit vectors (with 32 registers).
 macro_rules! multiversion {
     (
         $(#[$attr:meta])*
         $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)?;
         body: $body:ident
+    ) => {
+        multiversion! {
+            $(#[$attr])*
+            $vis fn $name($($arg: $ty),*) $(-> $ret)?;
+            body: $body, avx512_vector: Avx512
+        }
+    };
+    (
+        $(#[$attr:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)?;
+        body: $body:ident, avx512_vector: $wide:ident
     ) => {
         $(#[$attr])*
         $vis fn $name<F: Float, const OUT: usize>($($arg: $ty),*) $(-> $ret)? {
@@ -538,7 +550,7 @@ macro_rules! multiversion {
             {
                 #[target_feature(enable = "avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")]
                 fn avx512<F: Float, const OUT: usize>($($arg: $ty),*) $(-> $ret)? {
-                    $body::<F, OUT, F::Avx512, AVX512_ACCUMULATORS>($($arg),*)
+                    $body::<F, OUT, F::$wide, AVX512_ACCUMULATORS>($($arg),*)
                 }
                 #[target_feature(enable = "avx2,fma")]
                 fn avx2<F: Float, const OUT: usize>($($arg: $ty),*) $(-> $ret)? {
@@ -763,7 +775,7 @@ multiversion! {
     /// of each row, in order from a sum of 0, then adds the bias. `weights`
     /// contains W column-major.
     pub fn sparse_linear(x: CsrView<'_, F>, weights: &[F], bias: &[F; OUT], z: &mut [F]);
-    body: sparse_linear_body
+    body: sparse_linear_body, avx512_vector: Avx2
 }
 
 #[inline(always)]
@@ -806,48 +818,72 @@ fn sparse_linear_body<F: Float, const OUT: usize, V: Vector<Elem = F>, const BUD
     }
 }
 
+/// The slot of an input column that the current batch does not store.
+pub const UNTOUCHED: u32 = u32::MAX;
+
 multiversion! {
-    /// Adds `x[r, c] · delta[r, :]` to chunk `c` of `sums` for every entry
-    /// that `x` stores, the rows in order. A column not yet `marked` is
-    /// marked, pushed on `touched` and its chunk starts at 0. `touched`
-    /// must have room for every column, so that it does not allocate.
+    /// Adds `x[r, c] · delta[r, :]` to the sums of column `c` for every
+    /// entry that `x` stores, the rows in order. `slots[c]` is the
+    /// position of column `c` in `touched`, and of its `OUT` sums in
+    /// `sums`. A column still [`UNTOUCHED`] is pushed on `touched` and its
+    /// sums start at 0. `touched` and `sums` must have room for every
+    /// column, so that they do not allocate.
+    ///
+    /// # Panics
+    ///
+    /// Panics when `sums` has no room for every column.
     pub fn sparse_accumulate(
         x: CsrView<'_, F>,
         delta: &[F],
-        sums: &mut [F],
-        marked: &mut [bool],
+        sums: &mut Vec<F>,
+        slots: &mut [u32],
         touched: &mut Vec<u32>,
     );
-    body: sparse_accumulate_body
+    body: sparse_accumulate_body, avx512_vector: Avx2
 }
 
 #[inline(always)]
 fn sparse_accumulate_body<F: Float, const OUT: usize, V: Vector<Elem = F>, const BUDGET: usize>(
     x: CsrView<'_, F>,
     delta: &[F],
-    sums: &mut [F],
-    marked: &mut [bool],
+    sums: &mut Vec<F>,
+    slots: &mut [u32],
     touched: &mut Vec<u32>,
 ) {
     assert_eq!(delta.len(), x.rows() * OUT, "delta differs from rows × OUT");
-    assert_eq!(sums.len(), x.cols() * OUT, "sums differ from cols × OUT");
-    assert_eq!(marked.len(), x.cols(), "one mark per column");
+    assert_eq!(slots.len(), x.cols(), "one slot per column");
+    assert_eq!(
+        sums.len(),
+        touched.len() * OUT,
+        "sums differ from touched × OUT"
+    );
+    assert!(
+        sums.capacity() >= x.cols() * OUT,
+        "sums need room for every column"
+    );
     for row in 0..x.rows() {
         let (indices, values) = x.row(row);
         for &column in indices {
-            let index = column as usize;
-            if !marked[index] {
-                marked[index] = true;
+            let slot = &mut slots[column as usize];
+            if *slot == UNTOUCHED {
+                *slot = touched.len() as u32;
                 touched.push(column);
-                sums[index * OUT..(index + 1) * OUT].fill(F::zero());
+                let len = sums.len();
+                // SAFETY: a column gets one slot, so at most `cols` chunks
+                // of `OUT` are used, inside the capacity checked above; the
+                // new chunk is zeroed before it counts.
+                unsafe {
+                    std::ptr::write_bytes(sums.as_mut_ptr().add(len), 0, OUT);
+                    sums.set_len(len + OUT);
+                }
             }
         }
         let d = &delta[row * OUT..(row + 1) * OUT];
         for index in 0..slice_count::<OUT, V>() {
             let slice = slice::<OUT, V>(index);
-            // SAFETY: every stored column is below `cols` (a CSR
-            // invariant), so its chunk lies inside `sums`; the features of
-            // `V` are enabled.
+            // SAFETY: every stored column has a slot below
+            // `touched.len()`, so its sums lie inside `sums`; the features
+            // of `V` are enabled.
             unsafe {
                 let mut d_regs = [V::zero(); MAX_VECTORS];
                 for v in 0..slice.vectors {
@@ -855,17 +891,82 @@ fn sparse_accumulate_body<F: Float, const OUT: usize, V: Vector<Elem = F>, const
                     d_regs[v] = V::load(source, slice.lanes[v]);
                 }
                 for (&column, &value) in indices.iter().zip(values) {
-                    let target = sums.as_mut_ptr().add(column as usize * OUT + slice.start);
+                    let slot = *slots.get_unchecked(column as usize) as usize;
+                    let target = sums.as_mut_ptr().add(slot * OUT + slice.start);
                     let value = V::splat(value);
                     for v in 0..slice.vectors {
-                        let slot = target.add(v * V::LANES);
-                        let sum = V::load(slot, slice.lanes[v]);
-                        V::store(slot, V::mul_add(value, d_regs[v], sum), slice.lanes[v]);
+                        let position = target.add(v * V::LANES);
+                        let sum = V::load(position, slice.lanes[v]);
+                        V::store(position, V::mul_add(value, d_regs[v], sum), slice.lanes[v]);
                     }
                 }
             }
         }
     }
+}
+
+multiversion! {
+    /// Applies `W[:, c] −= learning_rate · sums` to `weights` (`OUT` values
+    /// per column) for each column `c` in `touched`, its sums at its
+    /// position there, and marks it [`UNTOUCHED`] in `slots`. Returns a sum
+    /// of `w · 0` over the updated weights, which is 0 exactly when all
+    /// are finite.
+    pub fn sparse_descend(
+        touched: &[u32],
+        sums: &[F],
+        slots: &mut [u32],
+        learning_rate: F,
+        weights: &mut [F],
+    ) -> F;
+    body: sparse_descend_body, avx512_vector: Avx2
+}
+
+#[inline(always)]
+fn sparse_descend_body<F: Float, const OUT: usize, V: Vector<Elem = F>, const BUDGET: usize>(
+    touched: &[u32],
+    sums: &[F],
+    slots: &mut [u32],
+    learning_rate: F,
+    weights: &mut [F],
+) -> F {
+    assert_eq!(
+        sums.len(),
+        touched.len() * OUT,
+        "sums differ from touched × OUT"
+    );
+    assert_eq!(
+        weights.len(),
+        slots.len() * OUT,
+        "weights differ from cols × OUT"
+    );
+    // SAFETY: the features of `V` are enabled.
+    let (zero, rate) = unsafe { (V::zero(), V::splat(learning_rate)) };
+    let mut check = zero;
+    for (position, &column) in touched.iter().enumerate() {
+        let index = column as usize;
+        slots[index] = UNTOUCHED;
+        let sum = &sums[position * OUT..(position + 1) * OUT];
+        let weight = &mut weights[index * OUT..(index + 1) * OUT];
+        for slice_index in 0..slice_count::<OUT, V>() {
+            let slice = slice::<OUT, V>(slice_index);
+            // SAFETY: the slice's lanes lie inside the column's `OUT`
+            // values, which `sum` and `weight` have.
+            unsafe {
+                for v in 0..slice.vectors {
+                    let offset = slice.start + v * V::LANES;
+                    let g = V::load(sum.as_ptr().add(offset), slice.lanes[v]);
+                    let target = weight.as_mut_ptr().add(offset);
+                    let w = V::sub(V::load(target, slice.lanes[v]), V::mul(rate, g));
+                    check = V::mul_add(w, zero, check);
+                    V::store(target, w, slice.lanes[v]);
+                }
+            }
+        }
+    }
+    let mut lanes = [F::zero(); 16];
+    // SAFETY: a register has at most 16 lanes.
+    unsafe { V::store(lanes.as_mut_ptr(), check, V::LANES) };
+    lanes.iter().fold(F::zero(), |sum, &v| sum + v)
 }
 
 /// What to do with each column's gradient `g = Σ_r x[r, c] · delta[r, :]`.
@@ -950,7 +1051,7 @@ fn dense_column_gradients_body<
                                 let target = slot.add(v * V::LANES);
                                 let w = V::load(target, slice.lanes[v]);
                                 let w = V::sub(w, V::mul(rate, sums[v]));
-                                check = V::add(check, V::mul(w, zero));
+                                check = V::mul_add(w, zero, check);
                                 V::store(target, w, slice.lanes[v]);
                             }
                         }
@@ -1058,7 +1159,7 @@ mod tests {
 
     /// The outputs of every loop with vectors `V`: the forward pass of a
     /// dense and a sparse batch, and the stored and applied gradients.
-    fn outputs<F: Float, const OUT: usize, V: Vector<Elem = F>, const BUDGET: usize>() -> [Vec<F>; 5]
+    fn outputs<F: Float, const OUT: usize, V: Vector<Elem = F>, const BUDGET: usize>() -> [Vec<F>; 6]
     {
         let (dense, sparse) = batch::<F>();
         let x = DenseRows {
@@ -1091,28 +1192,40 @@ mod tests {
             &mut updated,
         );
         assert_eq!(check, F::zero());
-        let mut sums = vec![F::zero(); COLS * OUT];
-        let mut marked = vec![false; COLS];
+        let mut compact = Vec::with_capacity(COLS * OUT);
+        let mut slots = vec![UNTOUCHED; COLS];
         let mut touched = Vec::with_capacity(COLS);
         sparse_accumulate_body::<F, OUT, V, BUDGET>(
             sparse.view(),
             &delta,
-            &mut sums,
-            &mut marked,
+            &mut compact,
+            &mut slots,
             &mut touched,
         );
-        for c in 0..COLS {
-            if !marked[c] {
-                sums[c * OUT..(c + 1) * OUT].fill(F::zero());
-            }
+        let mut sums = vec![F::zero(); COLS * OUT];
+        for (position, &column) in touched.iter().enumerate() {
+            let column = column as usize;
+            sums[column * OUT..(column + 1) * OUT]
+                .copy_from_slice(&compact[position * OUT..(position + 1) * OUT]);
         }
-        [z_dense, z_sparse, gradient, updated, sums]
+        let mut descended = weights.clone();
+        let check = sparse_descend_body::<F, OUT, V, BUDGET>(
+            &touched,
+            &compact,
+            &mut slots,
+            F::from_f64(0.05),
+            &mut descended,
+        );
+        assert_eq!(check, F::zero());
+        assert!(slots.iter().all(|&slot| slot == UNTOUCHED));
+        [z_dense, z_sparse, gradient, updated, sums, descended]
     }
 
     fn check_agreement<F: Float, const OUT: usize>() {
         let scalar = outputs::<F, OUT, F::Scalar, AVX512_ACCUMULATORS>();
         assert_eq!(scalar[0], scalar[1], "dense and sparse forward differ");
         assert_eq!(scalar[2], scalar[4], "dense and sparse gradients differ");
+        assert_eq!(scalar[3], scalar[5], "dense and sparse updates differ");
         #[cfg(target_arch = "x86_64")]
         {
             if isa() == Isa::Avx512 {
