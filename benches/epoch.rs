@@ -34,11 +34,7 @@ mlp::network! {
 
 fn main() -> ExitCode {
     if let Err(error) = Corpus::load_domain("books", &CorpusOptions::default()) {
-        eprintln!(
-            "error: the epoch benchmarks need the books corpus: {error}\n\
-             Set MLP_DATA_DIR to the folder that holds books/ (the CLI's \
-             `mlp download` fetches it)."
-        );
+        eprintln!("error: the epoch benchmarks need the books corpus: {error}");
         return ExitCode::FAILURE;
     }
     divan::main();

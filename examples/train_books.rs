@@ -7,7 +7,8 @@
 //! ```
 //!
 //! VARIANT is `runtime` (the runtime MLP), `unfused` (compiled gradients,
-//! update outside) or `fused` (the compiled `train_step`); INPUT is
+//! update outside), `fused` (the compiled `train_step`) or `forward` (the
+//! compiled forward pass alone, timed per epoch of batches); INPUT is
 //! `dense` or `sparse`; TYPE is `f32` or `f64`. THREADS sets the kernels'
 //! thread count (default: the kernels' default). The corpus is read from
 //! `$MLP_DATA_DIR/books`.
