@@ -69,3 +69,22 @@ fn three_variants_reach_lab_accuracies() {
         "the fused step has the bits of the unfused one"
     );
 }
+
+#[test]
+fn fused_dense_and_sparse_agree() {
+    let corpus = common::books();
+    let sparse = corpus.train::<f64>();
+    let dense = sparse.to_dense();
+    let inputs = corpus.n_features();
+    for batch_size in [5, 128] {
+        let sgd = Sgd::new(1, batch_size, 0.05).unwrap();
+        let mut from_sparse = Lab::<f64>::new(inputs, SEED).unwrap();
+        sgd.train(&mut from_sparse, &sparse, None, &mut ()).unwrap();
+        let mut from_dense = Lab::<f64>::new(inputs, SEED).unwrap();
+        sgd.train(&mut from_dense, &dense, None, &mut ()).unwrap();
+        assert_eq!(
+            from_sparse, from_dense,
+            "batch size {batch_size}: the sparse step has the bits of the dense one"
+        );
+    }
+}

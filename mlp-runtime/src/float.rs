@@ -33,6 +33,7 @@ pub trait Float:
     + Send
     + Sync
     + sealed::Sealed
+    + crate::kernels::simd::Element
     + 'static
 {
     /// The Rust name of the type, `"f32"` or `"f64"`, as stored in saved models.

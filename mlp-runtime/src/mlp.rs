@@ -12,6 +12,10 @@ use crate::network::{Architecture, Cost, Network, ParameterGradients, check_batc
 use crate::ops;
 use crate::rng::MersenneTwister;
 
+mod gradient;
+
+pub use gradient::{ColumnGradient, WeightGradient};
+
 /// One fully connected layer: `a = f(x·Wᵀ + b)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer<F> {
@@ -23,6 +27,10 @@ pub struct Layer<F> {
 impl<F: Float> Layer<F> {
     /// Creates a layer from its weight (outputs × inputs), bias (outputs) and
     /// activation.
+    ///
+    /// The weight is stored column-major, copied when it is not already,
+    /// so that the weights of one input feature are contiguous: a sparse
+    /// batch reads and updates only its features' columns.
     ///
     /// # Errors
     ///
@@ -45,7 +53,7 @@ impl<F: Float> Layer<F> {
             )));
         }
         Ok(Layer {
-            weight,
+            weight: crate::kernels::to_column_major(weight),
             bias,
             activation,
         })
@@ -78,27 +86,43 @@ impl<F: Float> Layer<F> {
 }
 
 /// The gradient of one layer's parameters.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LayerGradients<F> {
-    /// Gradient of the weight, outputs × inputs.
-    pub weight: Array2<F>,
+    /// Gradient of the weight, outputs × inputs: only the columns of the
+    /// stored features for the first layer on a sparse batch.
+    pub weight: WeightGradient<F>,
     /// Gradient of the bias.
     pub bias: Array1<F>,
 }
 
+impl<F: Float> PartialEq for LayerGradients<F> {
+    /// Compares the values, whatever the weight gradient's representation.
+    fn eq(&self, other: &Self) -> bool {
+        self.weight == other.weight && self.bias == other.bias
+    }
+}
+
 /// The gradient of every parameter of an [`Mlp`], layer by layer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct MlpGradients<F> {
     /// One entry per layer, input side first.
     pub layers: Vec<LayerGradients<F>>,
 }
 
-impl<F> ParameterGradients<F> for MlpGradients<F> {
+impl<F: Float> PartialEq for MlpGradients<F> {
+    fn eq(&self, other: &Self) -> bool {
+        self.layers == other.layers
+    }
+}
+
+impl<F: Float> ParameterGradients<F> for MlpGradients<F> {
+    /// Borrows the gradient of parameter `name`. A column gradient makes
+    /// its dense form on the first call, which allocates.
     fn gradient(&self, name: &str) -> Option<ArrayViewD<'_, F>> {
         let (index, is_weight) = parse_parameter_name(name)?;
         let layer = self.layers.get(index)?;
         Some(match is_weight {
-            true => layer.weight.view().into_dyn(),
+            true => layer.weight.dense().into_dyn(),
             false => layer.bias.view().into_dyn(),
         })
     }
@@ -338,8 +362,23 @@ impl<F: Float> Network<F> for Mlp<F> {
                 0 => x.reborrow(),
                 _ => Inputs::Dense(hidden[index - 1].view()),
             };
-            let mut weight = Array2::zeros(layer.weight.raw_dim());
-            ops::weight_gradient(delta.view(), input, weight.view_mut());
+            // A sparse batch gives the first layer a gradient on the
+            // columns it stores alone.
+            let weight = match input {
+                Inputs::Sparse(x) => {
+                    WeightGradient::Columns(ColumnGradient::from_sparse(delta.view(), x))
+                }
+                Inputs::Dense(_) => {
+                    // Column-major as the weight, so that the update walks
+                    // both in memory order.
+                    let mut weight = crate::kernels::zeros_column_major(
+                        layer.weight.nrows(),
+                        layer.weight.ncols(),
+                    );
+                    ops::weight_gradient(delta.view(), input, weight.view_mut());
+                    WeightGradient::Dense(weight)
+                }
+            };
             let bias = ops::bias_gradient(delta.view());
             gradients.push(LayerGradients { weight, bias });
 
@@ -367,11 +406,10 @@ impl<F: Float> Network<F> for Mlp<F> {
         let mut non_finite = None;
         for (index, (layer, gradient)) in self.layers.iter_mut().zip(&gradients.layers).enumerate()
         {
-            if !sgd_update(
-                layer.weight.view_mut().into_dyn(),
-                gradient.weight.view().into_dyn(),
-                learning_rate,
-            ) {
+            if !gradient
+                .weight
+                .descend(layer.weight.view_mut().into_dyn(), learning_rate)
+            {
                 non_finite.get_or_insert(format!("parameter W{}", index + 1));
             }
             if !sgd_update(

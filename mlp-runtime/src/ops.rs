@@ -29,6 +29,17 @@ pub fn linear<F: Float>(
         Inputs::Sparse(x) => {
             z.fill(F::zero());
             for (mut z_row, (indices, values)) in z.rows_mut().into_iter().zip(x.iter_rows()) {
+                if let (Some(weights), Some(sums)) = (weight.t().to_slice(), z_row.as_slice_mut()) {
+                    // Column-major weights: column c is one slice.
+                    let outputs = sums.len();
+                    for (&column, &value) in indices.iter().zip(values) {
+                        let start = column as usize * outputs;
+                        for (sum, &w) in sums.iter_mut().zip(&weights[start..start + outputs]) {
+                            *sum += value * w;
+                        }
+                    }
+                    continue;
+                }
                 for (&column, &value) in indices.iter().zip(values) {
                     z_row.scaled_add(value, &weight.column(column as usize));
                 }

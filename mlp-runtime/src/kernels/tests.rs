@@ -46,6 +46,8 @@ fn linear_matches_ops_in_every_layout() {
         bias.view(),
         expected.view_mut(),
     );
+    // The kernels round each product and sum once (a fused multiply-add),
+    // `ops::linear` twice, so they agree to rounding.
     for weight in layouts(&sample_weight()) {
         for x in [Inputs::Dense(dense.view()), Inputs::Sparse(sparse.view())] {
             let mut z = Array2::zeros((3, 3));
@@ -54,15 +56,149 @@ fn linear_matches_ops_in_every_layout() {
                 assert!((a - b).abs() < 1e-14, "{z} differs from {expected}");
             }
         }
-        let mut z = Array2::zeros((3, 3));
-        linear::<f64, 3>(
-            Inputs::Sparse(sparse.view()),
+    }
+}
+
+/// Returns a rows × cols batch with about one value in ten non-zero, as a
+/// dense matrix and in CSR form.
+fn sparse_batch(rows: usize, cols: usize, seed: u32) -> (Array2<f64>, Csr<f64>) {
+    let mut rng = MersenneTwister::new(seed);
+    let dense = Array2::from_shape_simple_fn((rows, cols), || {
+        let value = rng.uniform(-2.0, 2.0);
+        if rng.next_f64() < 0.9 { 0.0 } else { value }
+    });
+    let mut builder = crate::sparse::CsrBuilder::new(cols);
+    for row in dense.rows() {
+        let entries: Vec<(u32, f64)> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0.0)
+            .map(|(c, &v)| (c as u32, v))
+            .collect();
+        builder.push_row(entries).unwrap();
+    }
+    (dense, builder.finish())
+}
+
+/// A batch wide enough for several weight panels and row blocks with a
+/// short last one, and a 20-unit layer as in the lab.
+fn wide_case() -> (Array2<f64>, Csr<f64>, Array2<f64>, Array2<f64>) {
+    let (dense, sparse) = sparse_batch(13, 4001, 5);
+    let weight = to_column_major(crate::mlp::initial_weight(
+        4001,
+        20,
+        Activation::Sigmoid,
+        &mut MersenneTwister::new(6),
+    ));
+    let mut rng = MersenneTwister::new(7);
+    let delta = Array2::from_shape_simple_fn((13, 20), || rng.uniform(-1.0, 1.0));
+    (dense, sparse, weight, delta)
+}
+
+#[test]
+fn dense_and_sparse_linear_give_same_bits() {
+    let (dense, sparse, weight, _) = wide_case();
+    let mut rng = MersenneTwister::new(8);
+    let bias = Array1::from_shape_simple_fn(20, || rng.uniform(-1.0, 1.0));
+    let mut from_dense = Array2::zeros((13, 20));
+    let mut from_sparse = Array2::zeros((13, 20));
+    let mut from_strided = Array2::zeros((13, 20));
+    linear::<f64, 20>(
+        Inputs::Dense(dense.view()),
+        weight.view(),
+        bias.view(),
+        from_dense.view_mut(),
+    );
+    linear::<f64, 20>(
+        Inputs::Sparse(sparse.view()),
+        weight.view(),
+        bias.view(),
+        from_sparse.view_mut(),
+    );
+    let row_major = weight.as_standard_layout().to_owned();
+    linear::<f64, 20>(
+        Inputs::Dense(dense.view()),
+        row_major.view(),
+        bias.view(),
+        from_strided.view_mut(),
+    );
+    assert_eq!(from_dense, from_sparse);
+    assert_eq!(from_dense, from_strided, "the generic path sums alike");
+}
+
+#[test]
+fn dense_and_sparse_gradients_give_same_bits() {
+    let (dense, sparse, weight, delta) = wide_case();
+    let mut from_dense = zeros_column_major(20, 4001);
+    let mut from_sparse = zeros_column_major(20, 4001);
+    weight_gradient::<f64, 20>(
+        delta.view(),
+        Inputs::Dense(dense.view()),
+        from_dense.view_mut(),
+    );
+    weight_gradient::<f64, 20>(
+        delta.view(),
+        Inputs::Sparse(sparse.view()),
+        from_sparse.view_mut(),
+    );
+    assert_eq!(from_dense, from_sparse);
+
+    let mut scratch = SparseGradient::default();
+    let mut updated_dense = weight.clone();
+    let mut updated_sparse = weight.clone();
+    assert!(update_weight::<f64, 20>(
+        updated_dense.view_mut(),
+        delta.view(),
+        Inputs::Dense(dense.view()),
+        0.05,
+        &mut scratch,
+    ));
+    assert!(update_weight::<f64, 20>(
+        updated_sparse.view_mut(),
+        delta.view(),
+        Inputs::Sparse(sparse.view()),
+        0.05,
+        &mut scratch,
+    ));
+    assert_eq!(updated_dense, updated_sparse);
+}
+
+#[test]
+fn thread_count_does_not_change_bits() {
+    // 40 rows × 4001 columns × 20 outputs is above the threshold where
+    // the kernels split the work.
+    let (dense, _) = sparse_batch(40, 4001, 9);
+    let weight = wide_case().2;
+    let mut rng = MersenneTwister::new(10);
+    let delta = Array2::from_shape_simple_fn((40, 20), || rng.uniform(-1.0, 1.0));
+    let bias = Array1::zeros(20);
+    let run = |threads: usize| {
+        set_threads(threads);
+        let mut z = Array2::zeros((40, 20));
+        linear::<f64, 20>(
+            Inputs::Dense(dense.view()),
             weight.view(),
             bias.view(),
             z.view_mut(),
         );
-        assert_eq!(z, expected, "sparse input gives the bits of ops::linear");
-    }
+        let mut updated = weight.clone();
+        let mut scratch = SparseGradient::default();
+        let finite = update_weight::<f64, 20>(
+            updated.view_mut(),
+            delta.view(),
+            Inputs::Dense(dense.view()),
+            0.05,
+            &mut scratch,
+        );
+        (z, updated, finite)
+    };
+    let one = run(1);
+    let two = run(2);
+    let three = run(3);
+    set_threads(0);
+    assert_eq!(one, two);
+    assert_eq!(one, three);
+    assert!(one.2);
 }
 
 #[test]

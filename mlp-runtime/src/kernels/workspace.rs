@@ -68,16 +68,18 @@ pub fn matrix_mut<F: Float>(buffer: &mut Vec<F>, rows: usize, cols: usize) -> Ar
 /// The gradient of a weight on the input columns that a sparse batch
 /// stores, the other columns' gradient being 0.
 ///
-/// Its buffers grow to the width of the input on first use and are reused
-/// after that.
+/// The sums of the current batch's columns are kept side by side, in the
+/// order the batch first stores each column, so that they stay in cache
+/// however wide the input. The buffers are sized for the width of the
+/// input on first use and never grow after that.
 pub struct SparseGradient<F> {
-    /// `OUT` sums per input column, column after column; only the columns
-    /// in `touched` hold a current sum.
+    /// `OUT` sums per column of `touched`, in that order.
     sums: Vec<F>,
     /// The columns of the current batch, in the order first met.
     touched: Vec<u32>,
-    /// Whether each input column is in `touched`.
-    marked: Vec<bool>,
+    /// The position in `touched` of each input column, or
+    /// [`UNTOUCHED`](super::simd::UNTOUCHED).
+    slots: Vec<u32>,
 }
 
 impl<F> Default for SparseGradient<F> {
@@ -85,7 +87,7 @@ impl<F> Default for SparseGradient<F> {
         SparseGradient {
             sums: Vec::new(),
             touched: Vec::new(),
-            marked: Vec::new(),
+            slots: Vec::new(),
         }
     }
 }
@@ -99,44 +101,55 @@ impl<F: Float> SparseGradient<F> {
         x: CsrView<'_, F>,
     ) {
         let cols = x.cols();
-        if self.marked.len() != cols || self.sums.len() != cols * OUT {
-            self.sums.clear();
-            self.sums.resize(cols * OUT, F::zero());
-            self.marked.clear();
-            self.marked.resize(cols, false);
-            self.touched.clear();
-            self.touched.reserve_exact(cols);
+        if self.slots.len() != cols || self.sums.capacity() < cols * OUT {
+            // Reserving every column's sums allocates address space; only
+            // the pages a batch writes take memory.
+            self.sums = Vec::with_capacity(cols * OUT);
+            self.touched = Vec::with_capacity(cols);
+            self.slots = vec![super::simd::UNTOUCHED; cols];
         }
-        for row in 0..x.rows() {
-            let mut delta_row = [F::zero(); OUT];
-            for (d, &v) in delta_row.iter_mut().zip(delta.row(row).iter()) {
-                *d = v;
-            }
-            let (indices, values) = x.row(row);
-            for (&column, &value) in indices.iter().zip(values) {
-                let index = column as usize;
-                let sum: &mut [F; OUT] = (&mut self.sums[index * OUT..(index + 1) * OUT])
-                    .try_into()
-                    .expect("a column has OUT entries");
-                if !self.marked[index] {
-                    self.marked[index] = true;
-                    self.touched.push(column);
-                    *sum = [F::zero(); OUT];
-                }
-                for (s, &d) in sum.iter_mut().zip(&delta_row) {
-                    *s += value * d;
-                }
-            }
-        }
+        self.sums.clear();
+        self.touched.clear();
+        let delta: std::borrow::Cow<'_, [F]> = match delta.to_slice() {
+            Some(delta) => delta.into(),
+            None => delta.iter().copied().collect::<Vec<F>>().into(),
+        };
+        super::simd::sparse_accumulate::<F, OUT>(
+            x,
+            &delta,
+            &mut self.sums,
+            &mut self.slots,
+            &mut self.touched,
+        );
     }
 
-    /// Calls `apply` with each column summed since the last call and its
-    /// sum, then forgets them.
+    /// Applies `W[:, c] −= learning_rate · sum` to `weights` (column-major,
+    /// `OUT` values per column) for each column summed by the last
+    /// [`Self::accumulate`], then clears them. Returns whether every
+    /// updated value is finite.
+    pub(crate) fn descend<const OUT: usize>(
+        &mut self,
+        weights: &mut [F],
+        learning_rate: F,
+    ) -> bool {
+        let check = super::simd::sparse_descend::<F, OUT>(
+            &self.touched,
+            &self.sums,
+            &mut self.slots,
+            learning_rate,
+            weights,
+        );
+        self.touched.clear();
+        check == F::zero()
+    }
+
+    /// Calls `apply` with each column summed by the last
+    /// [`Self::accumulate`] and its sum, then clears them.
     pub(crate) fn drain<const OUT: usize>(&mut self, mut apply: impl FnMut(usize, &[F; OUT])) {
-        for &column in &self.touched {
+        for (position, &column) in self.touched.iter().enumerate() {
             let index = column as usize;
-            self.marked[index] = false;
-            let sum: &[F; OUT] = self.sums[index * OUT..(index + 1) * OUT]
+            self.slots[index] = super::simd::UNTOUCHED;
+            let sum: &[F; OUT] = self.sums[position * OUT..(position + 1) * OUT]
                 .try_into()
                 .expect("a column has OUT entries");
             apply(index, sum);
