@@ -51,16 +51,24 @@ pub(crate) fn python27_hash(text: &str) -> i64 {
 /// deletions the table has no dummy slots, so CPython's `ma_fill` equals
 /// `ma_used`, which is `self.used`.
 pub(crate) struct Python27Dict {
-    /// Each slot is empty or contains `(key id, hash)`.
-    slots: Vec<Option<(usize, i64)>>,
+    /// The table: each slot is [`EMPTY`] or a key id. Keys index `hashes`,
+    /// so a slot takes 4 bytes, which matters at the half a million slots
+    /// of a corpus's vocabulary.
+    slots: Vec<u32>,
+    /// The hash of each key, by key id.
+    hashes: Vec<i64>,
     used: usize,
 }
+
+/// The value of a slot that holds no key.
+const EMPTY: u32 = u32::MAX;
 
 impl Python27Dict {
     /// Creates an empty dict of 8 slots.
     pub(crate) fn new() -> Self {
         Python27Dict {
-            slots: vec![None; MIN_SIZE],
+            slots: vec![EMPTY; MIN_SIZE],
+            hashes: Vec::new(),
             used: 0,
         }
     }
@@ -73,7 +81,12 @@ impl Python27Dict {
 
     /// Inserts a key that the dict does not contain yet, then grows the
     /// table as `PyDict_SetItem` does.
-    pub(crate) fn insert_new(&mut self, key: usize, hash: i64) {
+    pub(crate) fn insert_new(&mut self, hash: i64) {
+        let key = u32::try_from(self.hashes.len())
+            .ok()
+            .filter(|&key| key != EMPTY)
+            .expect("fewer keys than u32::MAX, as the vocabulary ensures");
+        self.hashes.push(hash);
         place(&mut self.slots, key, hash);
         self.used += 1;
         if self.used * 3 >= self.slots.len() * 2 {
@@ -84,7 +97,11 @@ impl Python27Dict {
     /// Returns the key ids in slot order, which is the order in which
     /// CPython 2.7 iterates over the dict.
     pub(crate) fn key_order(&self) -> Vec<usize> {
-        self.slots.iter().flatten().map(|&(key, _)| key).collect()
+        self.slots
+            .iter()
+            .filter(|&&key| key != EMPTY)
+            .map(|&key| key as usize)
+            .collect()
     }
 
     /// Rebuilds the table as `dictresize` does: the new size is the smallest
@@ -97,26 +114,26 @@ impl Python27Dict {
         while size <= min_used {
             size <<= 1;
         }
-        let old = std::mem::replace(&mut self.slots, vec![None; size]);
-        for (key, hash) in old.into_iter().flatten() {
-            place(&mut self.slots, key, hash);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY; size]);
+        for key in old.into_iter().filter(|&key| key != EMPTY) {
+            place(&mut self.slots, key, self.hashes[key as usize]);
         }
     }
 }
 
-/// Stores `(key, hash)` in the first empty slot of the key's probe sequence.
-/// The table must have an empty slot.
-fn place(slots: &mut [Option<(usize, i64)>], key: usize, hash: i64) {
+/// Stores `key`, whose hash is `hash`, in the first empty slot of its probe
+/// sequence. The table must have an empty slot.
+fn place(slots: &mut [u32], key: u32, hash: i64) {
     let mask = slots.len() - 1;
     // CPython keeps the index and `perturb` in an unsigned `size_t`: the
     // index is masked only when a slot is read, never between steps.
     let mut perturb = hash as u64;
     let mut index = (hash as u64) & mask as u64;
-    while slots[(index & mask as u64) as usize].is_some() {
+    while slots[(index & mask as u64) as usize] != EMPTY {
         index = index.wrapping_mul(5).wrapping_add(1).wrapping_add(perturb);
         perturb >>= PERTURB_SHIFT;
     }
-    slots[(index & mask as u64) as usize] = Some((key, hash));
+    slots[(index & mask as u64) as usize] = key;
 }
 
 /// Returns the indices of `names` in the iteration order of a CPython 2.7
@@ -124,8 +141,8 @@ fn place(slots: &mut [Option<(usize, i64)>], key: usize, hash: i64) {
 /// be distinct.
 pub(crate) fn python27_dict_order<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<usize> {
     let mut dict = Python27Dict::new();
-    for (key, name) in names.into_iter().enumerate() {
-        dict.insert_new(key, python27_hash(name));
+    for name in names {
+        dict.insert_new(python27_hash(name));
     }
     dict.key_order()
 }
@@ -185,7 +202,7 @@ mod tests {
         fn insert_up_to(dict: &mut Python27Dict, count: usize) {
             while dict.used < count {
                 let name = format!("f{}", dict.used);
-                dict.insert_new(dict.used, python27_hash(&name));
+                dict.insert_new(python27_hash(&name));
             }
         }
         let mut dict = Python27Dict::new();

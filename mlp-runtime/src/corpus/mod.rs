@@ -354,7 +354,7 @@ fn build_matrix(
             };
             let entries = review
                 .iter()
-                .filter_map(|&(id, count)| column_of_id[id].map(|column| (column, count)))
+                .filter_map(|&(id, count)| column_of_id[id as usize].map(|column| (column, count)))
                 .collect();
             builder
                 .push_row(sparse_row::<f64>(entries))

@@ -1,7 +1,9 @@
 //! Reading the review files into feature ids and counting the features.
 
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::path::Path;
+
+use hashbrown::HashTable;
 
 use super::error::CorpusError;
 use super::parse::{LABEL_PREFIX, parse_line};
@@ -9,31 +11,44 @@ use super::{NEGATIVE, POSITIVE};
 
 /// Every distinct feature name of the files read so far, numbered in order
 /// of first appearance, with its total count.
+///
+/// A corpus has hundreds of thousands of distinct names, so each is stored
+/// once: the hash table holds ids into `names`, not copies of the names.
 #[derive(Default)]
 pub(crate) struct Vocabulary {
     pub(crate) names: Vec<String>,
     pub(crate) totals: Vec<u64>,
-    ids: HashMap<String, usize>,
+    ids: HashTable<u32>,
+    hasher: RandomState,
 }
 
 impl Vocabulary {
     /// Adds `count` to the total of `name`, numbering the name when it is
-    /// new, and returns its id.
-    fn add(&mut self, name: String, count: u64) -> usize {
-        if let Some(&id) = self.ids.get(&name) {
-            self.totals[id] = self.totals[id].saturating_add(count);
-            return id;
+    /// new, and returns its id, or `None` when a new name would not fit in a
+    /// `u32` id.
+    fn add(&mut self, name: String, count: u64) -> Option<u32> {
+        let hash = self.hasher.hash_one(name.as_str());
+        let names = &self.names;
+        if let Some(&id) = self.ids.find(hash, |&id| names[id as usize] == name) {
+            let total = &mut self.totals[id as usize];
+            *total = total.saturating_add(count);
+            return Some(id);
         }
-        let id = self.names.len();
-        self.ids.insert(name.clone(), id);
+        // u32::MAX stays free: the lab-order table uses it for empty slots.
+        let id = u32::try_from(self.names.len())
+            .ok()
+            .filter(|&id| id < u32::MAX)?;
+        let (names, hasher) = (&self.names, &self.hasher);
+        self.ids
+            .insert_unique(hash, id, |&id| hasher.hash_one(names[id as usize].as_str()));
         self.names.push(name);
         self.totals.push(count);
-        id
+        Some(id)
     }
 }
 
 /// One review as `(feature id, count)` pairs in line order.
-pub(crate) type ReviewIds = Vec<(usize, u64)>;
+pub(crate) type ReviewIds = Vec<(u32, u64)>;
 
 /// Reads every review of a file whose lines must all carry `label`, adding
 /// their features to `vocabulary`.
@@ -83,11 +98,17 @@ pub(crate) fn read_review_file(
                 expected: label_name(label),
             });
         }
-        let ids = review
-            .features
-            .into_iter()
-            .map(|(name, count)| (vocabulary.add(name, count), count))
-            .collect();
+        // A fresh vector of exactly the review's length: collecting in place
+        // would keep the larger allocation of the parsed names.
+        let mut ids = Vec::with_capacity(review.features.len());
+        for (name, count) in review.features {
+            let id = vocabulary
+                .add(name, count)
+                .ok_or(CorpusError::TooManyFeatures {
+                    count: vocabulary.names.len(),
+                })?;
+            ids.push((id, count));
+        }
         reviews.push(ids);
     }
 
