@@ -1011,7 +1011,12 @@ multiversion! {
         sink: GradientSink<F>,
         out: &mut [F],
     ) -> F;
-    body: dense_column_gradients_body
+    // With 256-bit vectors the `OUT` = 20 columns of an `f64` weight (160
+    // bytes) never straddle a cache line, where half of the 512-bit loads
+    // and stores did. On the books epoch (Sapphire Rapids) the fused f64
+    // step took about 20 % less time at batch size 5 and 10 % less at 128,
+    // and f32 did not change.
+    body: dense_column_gradients_body, avx512_vector: Avx2
 }
 
 #[inline(always)]
@@ -1250,6 +1255,9 @@ mod tests {
             if isa() == Isa::Avx512 {
                 let avx512 = outputs::<F, OUT, F::Avx512, AVX512_ACCUMULATORS>();
                 assert!(scalar == avx512, "AVX-512 differs from scalar");
+                // The AVX-512 versions that use 256-bit vectors.
+                let narrow = outputs::<F, OUT, F::Avx2, AVX512_ACCUMULATORS>();
+                assert!(scalar == narrow, "AVX-512 with 256-bit vectors differs");
             }
             if matches!(isa(), Isa::Avx512 | Isa::Avx2) {
                 let avx2 = outputs::<F, OUT, F::Avx2, AVX2_ACCUMULATORS>();
