@@ -1057,26 +1057,43 @@ fn dense_column_gradients_body<
             let sums = unsafe {
                 dense_gradient_block::<F, OUT, V>(x, delta, &block_columns, block, slice)
             };
-            for (j, sums) in sums.iter().enumerate().take(count) {
-                let offset = (first - columns.start + j) * OUT + slice.start;
-                // SAFETY: `out` has `OUT` values per column of `columns`,
-                // and the slice's lanes lie inside them.
-                unsafe {
-                    let slot = out.as_mut_ptr().add(offset);
-                    match sink {
-                        GradientSink::Store => {
+            let base = (first - columns.start) * OUT + slice.start;
+            // SAFETY: `out` has `OUT` values per column of `columns`, the
+            // block's first `count` columns are among them, and the
+            // slice's lanes lie inside each column's values.
+            unsafe {
+                match sink {
+                    GradientSink::Store => {
+                        for (j, sums) in sums.iter().enumerate().take(count) {
+                            let slot = out.as_mut_ptr().add(base + j * OUT);
                             for v in 0..slice.vectors {
                                 V::store(slot.add(v * V::LANES), sums[v], slice.lanes[v]);
                             }
                         }
-                        GradientSink::Descend(learning_rate) => {
-                            let rate = V::splat(learning_rate);
+                    }
+                    GradientSink::Descend(learning_rate) => {
+                        // Load the block's weights before storing any. When
+                        // `OUT` is not a multiple of the lanes, the masked
+                        // store of a column's last vector is followed by a
+                        // load of the next column, which it overlaps in
+                        // memory, and that load waits for the store to
+                        // reach the cache.
+                        let mut weights = [[V::zero(); MAX_VECTORS]; MAX_BLOCK];
+                        for j in 0..block {
+                            // A short block repeats its last column.
+                            let slot = out.as_ptr().add(base + j.min(count - 1) * OUT);
                             for v in 0..slice.vectors {
-                                let target = slot.add(v * V::LANES);
-                                let w = V::load(target, slice.lanes[v]);
-                                let w = V::sub(w, V::mul(rate, sums[v]));
+                                let source = slot.add(v * V::LANES);
+                                weights[j][v] = V::load(source, slice.lanes[v]);
+                            }
+                        }
+                        let rate = V::splat(learning_rate);
+                        for j in 0..count {
+                            let slot = out.as_mut_ptr().add(base + j * OUT);
+                            for v in 0..slice.vectors {
+                                let w = V::sub(weights[j][v], V::mul(rate, sums[j][v]));
                                 check = V::mul_add(w, zero, check);
-                                V::store(target, w, slice.lanes[v]);
+                                V::store(slot.add(v * V::LANES), w, slice.lanes[v]);
                             }
                         }
                     }
