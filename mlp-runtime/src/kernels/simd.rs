@@ -826,12 +826,12 @@ multiversion! {
     /// entry that `x` stores, the rows in order. `slots[c]` is the
     /// position of column `c` in `touched`, and of its `OUT` sums in
     /// `sums`. A column still [`UNTOUCHED`] is pushed on `touched` and its
-    /// sums start at 0. `touched` and `sums` must have room for every
-    /// column, so that they do not allocate.
+    /// sums start at 0. `sums` must have room for every column and
+    /// `touched` for one more, so that they do not allocate.
     ///
     /// # Panics
     ///
-    /// Panics when `sums` has no room for every column.
+    /// Panics when `sums` or `touched` has too little room.
     pub fn sparse_accumulate(
         x: CsrView<'_, F>,
         delta: &[F],
@@ -861,29 +861,41 @@ fn sparse_accumulate_body<F: Float, const OUT: usize, V: Vector<Elem = F>, const
         sums.capacity() >= x.cols() * OUT,
         "sums need room for every column"
     );
+    assert!(
+        touched.capacity() > x.cols(),
+        "touched needs room for every column and one more"
+    );
+    let zeros = [F::zero(); OUT];
     for row in 0..x.rows() {
         let (indices, values) = x.row(row);
+        // Give each column that this row meets first the next slot. The
+        // loop has no branch, because whether a column is new depends on
+        // the data and would often be mispredicted: every column is
+        // written at the end of `touched` and counts only when new. A CSR
+        // row stores each column once, so a slot of `first_new` or above
+        // has no sums before this row.
+        let first_new = touched.len();
+        let mut len = first_new;
         for &column in indices {
             let slot = &mut slots[column as usize];
-            if *slot == UNTOUCHED {
-                *slot = touched.len() as u32;
-                touched.push(column);
-                let len = sums.len();
-                // SAFETY: a column gets one slot, so at most `cols` chunks
-                // of `OUT` are used, inside the capacity checked above; the
-                // new chunk is zeroed before it counts.
-                unsafe {
-                    std::ptr::write_bytes(sums.as_mut_ptr().add(len), 0, OUT);
-                    sums.set_len(len + OUT);
-                }
-            }
+            let new = *slot == UNTOUCHED;
+            // SAFETY: a column gets one slot, so at most `cols` columns
+            // are counted and `len ≤ cols`. `touched` has room for
+            // `cols + 1`.
+            unsafe { touched.as_mut_ptr().add(len).write(column) };
+            *slot = if new { len as u32 } else { *slot };
+            len += usize::from(new);
         }
+        // SAFETY: the first `len` entries of `touched` are written.
+        unsafe { touched.set_len(len) };
         let d = &delta[row * OUT..(row + 1) * OUT];
         for index in 0..slice_count::<OUT, V>() {
             let slice = slice::<OUT, V>(index);
-            // SAFETY: every stored column has a slot below
-            // `touched.len()`, so its sums lie inside `sums`; the features
-            // of `V` are enabled.
+            // SAFETY: every stored column has a slot below `len`, inside
+            // the capacity of `sums`. The sums of a slot below
+            // `first_new` were written by earlier rows. A newer slot's
+            // sums are read from `zeros` and written here, so no sum is
+            // read before it is written. The features of `V` are enabled.
             unsafe {
                 let mut d_regs = [V::zero(); MAX_VECTORS];
                 for v in 0..slice.vectors {
@@ -893,15 +905,22 @@ fn sparse_accumulate_body<F: Float, const OUT: usize, V: Vector<Elem = F>, const
                 for (&column, &value) in indices.iter().zip(values) {
                     let slot = *slots.get_unchecked(column as usize) as usize;
                     let target = sums.as_mut_ptr().add(slot * OUT + slice.start);
+                    let source = match slot < first_new {
+                        true => target.cast_const(),
+                        false => zeros.as_ptr().add(slice.start),
+                    };
                     let value = V::splat(value);
                     for v in 0..slice.vectors {
-                        let position = target.add(v * V::LANES);
-                        let sum = V::load(position, slice.lanes[v]);
-                        V::store(position, V::mul_add(value, d_regs[v], sum), slice.lanes[v]);
+                        let offset = v * V::LANES;
+                        let sum = V::load(source.add(offset), slice.lanes[v]);
+                        let sum = V::mul_add(value, d_regs[v], sum);
+                        V::store(target.add(offset), sum, slice.lanes[v]);
                     }
                 }
             }
         }
+        // SAFETY: every slot below `len` has all `OUT` sums written.
+        unsafe { sums.set_len(len * OUT) };
     }
 }
 
@@ -992,7 +1011,12 @@ multiversion! {
         sink: GradientSink<F>,
         out: &mut [F],
     ) -> F;
-    body: dense_column_gradients_body
+    // With 256-bit vectors the `OUT` = 20 columns of an `f64` weight (160
+    // bytes) never straddle a cache line, where half of the 512-bit loads
+    // and stores did. On the books epoch (Sapphire Rapids) the fused f64
+    // step took about 20 % less time at batch size 5 and 10 % less at 128,
+    // and f32 did not change.
+    body: dense_column_gradients_body, avx512_vector: Avx2
 }
 
 #[inline(always)]
@@ -1033,26 +1057,43 @@ fn dense_column_gradients_body<
             let sums = unsafe {
                 dense_gradient_block::<F, OUT, V>(x, delta, &block_columns, block, slice)
             };
-            for (j, sums) in sums.iter().enumerate().take(count) {
-                let offset = (first - columns.start + j) * OUT + slice.start;
-                // SAFETY: `out` has `OUT` values per column of `columns`,
-                // and the slice's lanes lie inside them.
-                unsafe {
-                    let slot = out.as_mut_ptr().add(offset);
-                    match sink {
-                        GradientSink::Store => {
+            let base = (first - columns.start) * OUT + slice.start;
+            // SAFETY: `out` has `OUT` values per column of `columns`, the
+            // block's first `count` columns are among them, and the
+            // slice's lanes lie inside each column's values.
+            unsafe {
+                match sink {
+                    GradientSink::Store => {
+                        for (j, sums) in sums.iter().enumerate().take(count) {
+                            let slot = out.as_mut_ptr().add(base + j * OUT);
                             for v in 0..slice.vectors {
                                 V::store(slot.add(v * V::LANES), sums[v], slice.lanes[v]);
                             }
                         }
-                        GradientSink::Descend(learning_rate) => {
-                            let rate = V::splat(learning_rate);
+                    }
+                    GradientSink::Descend(learning_rate) => {
+                        // Load the block's weights before storing any. When
+                        // `OUT` is not a multiple of the lanes, the masked
+                        // store of a column's last vector is followed by a
+                        // load of the next column, which it overlaps in
+                        // memory, and that load waits for the store to
+                        // reach the cache.
+                        let mut weights = [[V::zero(); MAX_VECTORS]; MAX_BLOCK];
+                        for j in 0..block {
+                            // A short block repeats its last column.
+                            let slot = out.as_ptr().add(base + j.min(count - 1) * OUT);
                             for v in 0..slice.vectors {
-                                let target = slot.add(v * V::LANES);
-                                let w = V::load(target, slice.lanes[v]);
-                                let w = V::sub(w, V::mul(rate, sums[v]));
+                                let source = slot.add(v * V::LANES);
+                                weights[j][v] = V::load(source, slice.lanes[v]);
+                            }
+                        }
+                        let rate = V::splat(learning_rate);
+                        for j in 0..count {
+                            let slot = out.as_mut_ptr().add(base + j * OUT);
+                            for v in 0..slice.vectors {
+                                let w = V::sub(weights[j][v], V::mul(rate, sums[j][v]));
                                 check = V::mul_add(w, zero, check);
-                                V::store(target, w, slice.lanes[v]);
+                                V::store(slot.add(v * V::LANES), w, slice.lanes[v]);
                             }
                         }
                     }
@@ -1194,7 +1235,7 @@ mod tests {
         assert_eq!(check, F::zero());
         let mut compact = Vec::with_capacity(COLS * OUT);
         let mut slots = vec![UNTOUCHED; COLS];
-        let mut touched = Vec::with_capacity(COLS);
+        let mut touched = Vec::with_capacity(COLS + 1);
         sparse_accumulate_body::<F, OUT, V, BUDGET>(
             sparse.view(),
             &delta,
@@ -1231,6 +1272,9 @@ mod tests {
             if isa() == Isa::Avx512 {
                 let avx512 = outputs::<F, OUT, F::Avx512, AVX512_ACCUMULATORS>();
                 assert!(scalar == avx512, "AVX-512 differs from scalar");
+                // The AVX-512 versions that use 256-bit vectors.
+                let narrow = outputs::<F, OUT, F::Avx2, AVX512_ACCUMULATORS>();
+                assert!(scalar == narrow, "AVX-512 with 256-bit vectors differs");
             }
             if matches!(isa(), Isa::Avx512 | Isa::Avx2) {
                 let avx2 = outputs::<F, OUT, F::Avx2, AVX2_ACCUMULATORS>();
@@ -1248,5 +1292,43 @@ mod tests {
         // Wider than one slice of vectors.
         check_agreement::<f64, 53>();
         check_agreement::<f32, 100>();
+    }
+
+    /// Sums a batch whose every row stores every column, so that the
+    /// slots fill up and later rows only add, and checks the sums against
+    /// the dense gradient.
+    fn check_every_column<F: Float, const OUT: usize>() {
+        const COLUMNS: usize = 37;
+        const BATCH: usize = 4;
+        let dense = values::<F>(BATCH * COLUMNS, 31);
+        let mut builder = CsrBuilder::new(COLUMNS);
+        for row in dense.chunks(COLUMNS) {
+            let entries = row.iter().enumerate().map(|(c, &v)| (c as u32, v));
+            builder.push_row(entries).unwrap();
+        }
+        let sparse = builder.finish();
+        let delta = values::<F>(BATCH * OUT, 32);
+        let x = DenseRows {
+            data: &dense,
+            rows: BATCH,
+            cols: COLUMNS,
+            stride: COLUMNS,
+        };
+        let mut expected = vec![F::zero(); COLUMNS * OUT];
+        dense_column_gradients::<F, OUT>(x, &delta, 0..COLUMNS, GradientSink::Store, &mut expected);
+        let mut sums = Vec::with_capacity(COLUMNS * OUT);
+        let mut slots = vec![UNTOUCHED; COLUMNS];
+        let mut touched = Vec::with_capacity(COLUMNS + 1);
+        sparse_accumulate::<F, OUT>(sparse.view(), &delta, &mut sums, &mut slots, &mut touched);
+        let order: Vec<u32> = (0..COLUMNS as u32).collect();
+        assert_eq!(touched, order, "columns are not in first-met order");
+        assert_eq!(sums, expected, "sums differ from the dense gradient");
+    }
+
+    #[test]
+    fn sparse_sums_with_every_column_stored() {
+        check_every_column::<f64, 20>();
+        check_every_column::<f32, 20>();
+        check_every_column::<f32, 53>();
     }
 }

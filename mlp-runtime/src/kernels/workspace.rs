@@ -103,9 +103,10 @@ impl<F: Float> SparseGradient<F> {
         let cols = x.cols();
         if self.slots.len() != cols || self.sums.capacity() < cols * OUT {
             // Reserving every column's sums allocates address space; only
-            // the pages a batch writes take memory.
+            // the pages a batch writes take memory. The loop that fills
+            // `touched` writes one entry past the columns it counts.
             self.sums = Vec::with_capacity(cols * OUT);
-            self.touched = Vec::with_capacity(cols);
+            self.touched = Vec::with_capacity(cols + 1);
             self.slots = vec![super::simd::UNTOUCHED; cols];
         }
         self.sums.clear();
