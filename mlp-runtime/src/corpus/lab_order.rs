@@ -60,7 +60,7 @@ pub(crate) struct Python27Dict {
     used: usize,
 }
 
-/// The value of a slot that holds no key.
+/// The value of an empty slot.
 const EMPTY: u32 = u32::MAX;
 
 impl Python27Dict {

@@ -13,7 +13,7 @@ use super::{NEGATIVE, POSITIVE};
 /// of first appearance, with its total count.
 ///
 /// A corpus has hundreds of thousands of distinct names, so each is stored
-/// once: the hash table holds ids into `names`, not copies of the names.
+/// once: the hash table stores ids into `names`, not copies of the names.
 #[derive(Default)]
 pub(crate) struct Vocabulary {
     pub(crate) names: Vec<String>,
