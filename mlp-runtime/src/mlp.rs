@@ -368,15 +368,10 @@ impl<F: Float> Network<F> for Mlp<F> {
                 Inputs::Sparse(x) => {
                     WeightGradient::Columns(ColumnGradient::from_sparse(delta.view(), x))
                 }
-                Inputs::Dense(_) => {
-                    // Column-major as the weight, so that the update walks
-                    // both in memory order.
-                    let mut weight = crate::kernels::zeros_column_major(
-                        layer.weight.nrows(),
-                        layer.weight.ncols(),
-                    );
-                    ops::weight_gradient(delta.view(), input, weight.view_mut());
-                    WeightGradient::Dense(weight)
+                // Column-major as the weight, so that the update walks
+                // both in memory order.
+                Inputs::Dense(x) => {
+                    WeightGradient::Dense(ops::dense_weight_gradient(delta.view(), x))
                 }
             };
             let bias = ops::bias_gradient(delta.view());
@@ -468,6 +463,15 @@ pub fn sgd_update<F: Float>(
     gradient: ArrayViewD<'_, F>,
     learning_rate: F,
 ) -> bool {
+    if parameter.shape() == gradient.shape()
+        && parameter.strides() == gradient.strides()
+        && let (Some(parameters), Some(gradients)) = (
+            parameter.as_slice_memory_order_mut(),
+            gradient.as_slice_memory_order(),
+        )
+    {
+        return descend_slice(parameters, gradients, learning_rate);
+    }
     // NOTE: v * 0 is 0 for finite v and NaN otherwise, so the sum of those
     // products checks every value without a branch in the loop.
     let mut check = F::zero();
@@ -476,6 +480,38 @@ pub fn sgd_update<F: Float>(
         check += *p * F::zero();
     });
     check == F::zero()
+}
+
+/// The values that [`descend_slice`] handles per step, each with its own
+/// finiteness check, so that the loop needs no sum across them.
+const DESCENT_LANES: usize = 64;
+
+ops::vectorised! {
+    /// Applies `parameters −= learning_rate · gradients` elementwise and
+    /// returns whether every updated value is finite, as [`sgd_update`]
+    /// does.
+    fn descend_slice<F: Float>(parameters: &mut [F], gradients: &[F], learning_rate: F) -> bool {
+        assert_eq!(parameters.len(), gradients.len(), "gradient of another parameter");
+        // v * 0 is 0 for finite v and NaN otherwise. Each lane sums the
+        // products of its own values, so the lanes vectorise, and any NaN
+        // stays NaN whatever the order of the sums.
+        let mut checks = [F::zero(); DESCENT_LANES];
+        let mut parameter_chunks = parameters.chunks_exact_mut(DESCENT_LANES);
+        let mut gradient_chunks = gradients.chunks_exact(DESCENT_LANES);
+        for (p, g) in (&mut parameter_chunks).zip(&mut gradient_chunks) {
+            for ((p, &g), check) in p.iter_mut().zip(g).zip(&mut checks) {
+                *p -= learning_rate * g;
+                *check += *p * F::zero();
+            }
+        }
+        let p = parameter_chunks.into_remainder();
+        let g = gradient_chunks.remainder();
+        for ((p, &g), check) in p.iter_mut().zip(g).zip(&mut checks) {
+            *p -= learning_rate * g;
+            *check += *p * F::zero();
+        }
+        checks.iter().all(|&check| check == F::zero())
+    }
 }
 
 fn activate<F: Float>(activation: Activation, a: &mut Array2<F>) {

@@ -10,6 +10,51 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Zip};
 
 use crate::batch::Inputs;
 use crate::float::Float;
+use crate::sparse::CsrView;
+
+/// Defines `$name`, generic over `F: Float`, that runs `$body` compiled
+/// for the best instruction set of the machine (AVX-512 or AVX2 on
+/// x86-64, as the kernels choose it), so that its loops over a layer's
+/// outputs vectorise with wide registers.
+///
+/// The body is plain Rust: the compiler never fuses a multiply and an add
+/// into one FMA, so every instruction set rounds each operation as the
+/// baseline build does and gives the same bits.
+macro_rules! vectorised {
+    (
+        $(#[$attr:meta])*
+        $vis:vis fn $name:ident<F: Float>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)?
+        $body:block
+    ) => {
+        $(#[$attr])*
+        $vis fn $name<F: Float>($($arg: $ty),*) $(-> $ret)? {
+            #[inline(always)]
+            fn body<F: Float>($($arg: $ty),*) $(-> $ret)? $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                use crate::kernels::simd::{Isa, isa};
+                #[target_feature(enable = "avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")]
+                fn avx512<F: Float>($($arg: $ty),*) $(-> $ret)? {
+                    body::<F>($($arg),*)
+                }
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2<F: Float>($($arg: $ty),*) $(-> $ret)? {
+                    body::<F>($($arg),*)
+                }
+                match isa() {
+                    // SAFETY: `isa` checked that the CPU has these features.
+                    Isa::Avx512 => return unsafe { avx512::<F>($($arg),*) },
+                    // SAFETY: as above.
+                    Isa::Avx2 => return unsafe { avx2::<F>($($arg),*) },
+                    Isa::Baseline => {}
+                }
+            }
+            body::<F>($($arg),*)
+        }
+    };
+}
+
+pub(crate) use vectorised;
 
 /// Computes `z = x·wᵀ + b` into `z` (rows × outputs), overwriting it.
 ///
@@ -28,25 +73,49 @@ pub fn linear<F: Float>(
         Inputs::Dense(x) => general_mat_mul(F::one(), &x, &weight.t(), F::zero(), &mut z),
         Inputs::Sparse(x) => {
             z.fill(F::zero());
-            for (mut z_row, (indices, values)) in z.rows_mut().into_iter().zip(x.iter_rows()) {
-                if let (Some(weights), Some(sums)) = (weight.t().to_slice(), z_row.as_slice_mut()) {
-                    // Column-major weights: column c is one slice.
-                    let outputs = sums.len();
+            let outputs = weight.nrows();
+            assert_eq!(
+                z.ncols(),
+                outputs,
+                "output columns differ from the weight rows"
+            );
+            if let (Some(weights), Some(sums)) = (weight.t().to_slice(), z.as_slice_mut()) {
+                // Column-major weights: column c is one slice.
+                sparse_linear_columns(x, weights, sums, outputs);
+            } else {
+                for (mut z_row, (indices, values)) in z.rows_mut().into_iter().zip(x.iter_rows()) {
                     for (&column, &value) in indices.iter().zip(values) {
-                        let start = column as usize * outputs;
-                        for (sum, &w) in sums.iter_mut().zip(&weights[start..start + outputs]) {
-                            *sum += value * w;
-                        }
+                        z_row.scaled_add(value, &weight.column(column as usize));
                     }
-                    continue;
-                }
-                for (&column, &value) in indices.iter().zip(values) {
-                    z_row.scaled_add(value, &weight.column(column as usize));
                 }
             }
         }
     }
     z += &bias;
+}
+
+vectorised! {
+    /// Adds `x[r, c] · W[:, c]` to row `r` of `sums` (rows × `outputs`,
+    /// row-major) for every stored entry, in order, with `weights` the
+    /// column-major `W`.
+    fn sparse_linear_columns<F: Float>(
+        x: CsrView<'_, F>,
+        weights: &[F],
+        sums: &mut [F],
+        outputs: usize,
+    ) {
+        if outputs == 0 {
+            return;
+        }
+        for (row_sums, (indices, values)) in sums.chunks_exact_mut(outputs).zip(x.iter_rows()) {
+            for (&column, &value) in indices.iter().zip(values) {
+                let start = column as usize * outputs;
+                for (sum, &w) in row_sums.iter_mut().zip(&weights[start..start + outputs]) {
+                    *sum += value * w;
+                }
+            }
+        }
+    }
 }
 
 /// Computes the weight gradient `deltaᵀ·x` (outputs × inputs) into
@@ -72,6 +141,81 @@ pub fn weight_gradient<F: Float>(
                 }
             }
         }
+    }
+}
+
+/// Returns the weight gradient `deltaᵀ·x` (outputs × inputs) of a dense
+/// batch in column-major order, as the runtime MLP stores weights.
+///
+/// The product is [`weight_gradient`]'s, computed by the same
+/// `matrixmultiply` GEMM, so the two give the same bits. Unlike it, the
+/// result is never zeroed first: the GEMM with β = 0 writes every entry
+/// without reading it.
+///
+/// # Panics
+///
+/// Panics when `delta` and `x` differ in rows.
+pub fn dense_weight_gradient<F: Float>(
+    delta: ArrayView2<'_, F>,
+    x: ArrayView2<'_, F>,
+) -> Array2<F> {
+    use ndarray::ShapeBuilder;
+    use std::any::TypeId;
+
+    assert_eq!(delta.nrows(), x.nrows(), "delta rows differ from the batch");
+    let (rows, outputs) = delta.dim();
+    let inputs = x.ncols();
+    let mut gradient = Array2::<F>::uninit((outputs, inputs).f());
+    // The strides of deltaᵀ (outputs × rows), x (rows × inputs) and the
+    // column-major gradient, in elements.
+    let (delta_row, delta_col) = (delta.strides()[0], delta.strides()[1]);
+    let (x_row, x_col) = (x.strides()[0], x.strides()[1]);
+    let (c_row, c_col) = (1, outputs.max(1) as isize);
+    let c = gradient.as_mut_ptr().cast::<F>();
+    // SAFETY: the pointers and strides describe `delta`, `x` and the
+    // newly allocated gradient, of the shapes given. `F` is f32 or f64
+    // (`Float` is sealed), so each cast is to the type itself. With
+    // β = 0 the GEMM writes every entry of C without reading it, as the
+    // documentation of `matrixmultiply::sgemm` and `dgemm` states, so the
+    // gradient is initialised afterwards.
+    unsafe {
+        if TypeId::of::<F>() == TypeId::of::<f32>() {
+            matrixmultiply::sgemm(
+                outputs,
+                rows,
+                inputs,
+                1.0,
+                delta.as_ptr().cast::<f32>(),
+                delta_col,
+                delta_row,
+                x.as_ptr().cast::<f32>(),
+                x_row,
+                x_col,
+                0.0,
+                c.cast::<f32>(),
+                c_row,
+                c_col,
+            );
+        } else {
+            assert_eq!(TypeId::of::<F>(), TypeId::of::<f64>(), "F is f32 or f64");
+            matrixmultiply::dgemm(
+                outputs,
+                rows,
+                inputs,
+                1.0,
+                delta.as_ptr().cast::<f64>(),
+                delta_col,
+                delta_row,
+                x.as_ptr().cast::<f64>(),
+                x_row,
+                x_col,
+                0.0,
+                c.cast::<f64>(),
+                c_row,
+                c_col,
+            );
+        }
+        gradient.assume_init()
     }
 }
 
@@ -242,6 +386,31 @@ mod tests {
         );
         assert_eq!(grad_dense, grad_sparse);
         assert_eq!(grad_dense, array![[1.0, 15.0, 2.0], [2.0, 18.0, 4.0]]);
+    }
+
+    #[test]
+    fn dense_weight_gradient_matches_gemm() {
+        // 300 rows take more than one of the GEMM's blocks along k.
+        for (rows, outputs, inputs) in [(0, 3, 4), (1, 1, 1), (5, 20, 37), (300, 7, 11)] {
+            let delta = Array2::from_shape_fn((rows, outputs), |(r, o)| {
+                ((r * 7 + o * 3) % 11) as f64 * 0.37 - 1.9
+            });
+            let x = Array2::from_shape_fn((rows, inputs), |(r, i)| {
+                ((r * 5 + i * 13) % 17) as f64 * 0.11 - 0.8
+            });
+            let mut expected = Array2::zeros((outputs, inputs));
+            weight_gradient(delta.view(), Inputs::Dense(x.view()), expected.view_mut());
+            let gradient = dense_weight_gradient(delta.view(), x.view());
+            assert_eq!(gradient, expected, "f64, {rows} rows");
+            assert!(gradient.t().is_standard_layout(), "column-major");
+
+            let delta = delta.mapv(|v| v as f32);
+            let x = x.mapv(|v| v as f32);
+            let mut expected = Array2::zeros((outputs, inputs));
+            weight_gradient(delta.view(), Inputs::Dense(x.view()), expected.view_mut());
+            let gradient = dense_weight_gradient(delta.view(), x.view());
+            assert_eq!(gradient, expected, "f32, {rows} rows");
+        }
     }
 
     #[test]

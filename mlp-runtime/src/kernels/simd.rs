@@ -465,7 +465,7 @@ mod x86 {
 
 /// The instruction sets the loops are compiled for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Isa {
+pub(crate) enum Isa {
     /// AVX-512 (F, VL, BW, DQ) with FMA.
     #[cfg(target_arch = "x86_64")]
     Avx512,
@@ -480,8 +480,10 @@ enum Isa {
 /// use: `avx2` or `baseline`, to compare them on one machine.
 pub const ISA_VAR: &str = "MLP_ISA";
 
+/// Returns the best instruction set of this machine, capped by
+/// `$MLP_ISA`; detected once.
 #[cfg(target_arch = "x86_64")]
-fn isa() -> Isa {
+pub(crate) fn isa() -> Isa {
     use std::sync::OnceLock;
     static DETECTED: OnceLock<Isa> = OnceLock::new();
     *DETECTED.get_or_init(|| {
@@ -505,7 +507,7 @@ fn isa() -> Isa {
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn isa() -> Isa {
+pub(crate) fn isa() -> Isa {
     Isa::Baseline
 }
 

@@ -1,6 +1,7 @@
 //! The gradient of a layer's weight, dense or on the input columns that a
 //! sparse batch stores.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMutD};
@@ -90,29 +91,21 @@ impl<F: Float> ColumnGradient<F> {
     pub fn from_sparse(delta: ArrayView2<'_, F>, x: CsrView<'_, F>) -> Self {
         assert_eq!(delta.nrows(), x.rows(), "delta rows differ from the batch");
         let outputs = delta.ncols();
-        // The slot of each input column in `columns`, for the stored ones.
-        let mut slots = vec![u32::MAX; x.cols()];
-        let mut columns: Vec<u32> = Vec::new();
-        let mut values: Vec<F> = Vec::new();
-        let mut delta_row = vec![F::zero(); outputs];
-        for row in 0..x.rows() {
-            for (d, &v) in delta_row.iter_mut().zip(delta.row(row).iter()) {
-                *d = v;
-            }
-            let (indices, entries) = x.row(row);
-            for (&column, &value) in indices.iter().zip(entries) {
-                let slot = &mut slots[column as usize];
-                if *slot == u32::MAX {
-                    *slot = columns.len() as u32;
-                    columns.push(column);
-                    values.resize(values.len() + outputs, F::zero());
-                }
-                let start = *slot as usize * outputs;
-                for (s, &d) in values[start..start + outputs].iter_mut().zip(&delta_row) {
-                    *s += value * d;
-                }
-            }
-        }
+        // At most one slot per stored entry and per input column.
+        let bound = x.nnz().min(x.cols());
+        let mut columns: Vec<u32> = Vec::with_capacity(bound);
+        let mut values: Vec<F> = Vec::with_capacity(bound * outputs);
+        SLOTS.with_borrow_mut(|slots| {
+            let stamp = slots.start(x.cols());
+            scatter_columns(
+                delta,
+                x,
+                &mut slots.entries,
+                stamp,
+                &mut columns,
+                &mut values,
+            );
+        });
         ColumnGradient {
             outputs,
             inputs: x.cols(),
@@ -170,22 +163,17 @@ impl<F: Float> ColumnGradient<F> {
             .into_dimensionality::<ndarray::Ix2>()
             .expect("a weight is a matrix");
         assert_eq!(weight.dim(), self.dim(), "gradient of another weight");
-        let mut check = F::zero();
         if let Some(weights) = weight.view_mut().reversed_axes().into_slice() {
             // Column-major: column c is one slice.
-            for (index, &column) in self.columns.iter().enumerate() {
-                let start = column as usize * self.outputs;
-                let gradient = &self.values[index * self.outputs..(index + 1) * self.outputs];
-                for (w, &g) in weights[start..start + self.outputs]
-                    .iter_mut()
-                    .zip(gradient)
-                {
-                    *w -= learning_rate * g;
-                    check += *w * F::zero();
-                }
-            }
-            return check == F::zero();
+            return descend_columns(
+                weights,
+                &self.columns,
+                &self.values,
+                self.outputs,
+                learning_rate,
+            );
         }
+        let mut check = F::zero();
         for (index, &column) in self.columns.iter().enumerate() {
             let gradient = self.column(index);
             for (w, &g) in weight
@@ -198,6 +186,108 @@ impl<F: Float> ColumnGradient<F> {
             }
         }
         check == F::zero()
+    }
+}
+
+/// For each input column, the slot in `ColumnGradient::columns` that the
+/// current [`ColumnGradient::from_sparse`] call gave it. An entry belongs
+/// to the current call only when it carries the call's stamp, so a call
+/// never clears the table and costs time in its own stored entries only.
+#[derive(Default)]
+struct SlotTable {
+    /// The stamp of the current call; 0 marks entries that no call set.
+    stamp: u32,
+    /// The stamp and the slot of each input column.
+    entries: Vec<(u32, u32)>,
+}
+
+impl SlotTable {
+    /// Starts a call on `inputs` columns and returns its stamp.
+    fn start(&mut self, inputs: usize) -> u32 {
+        if self.entries.len() < inputs {
+            self.entries.resize(inputs, (0, 0));
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // After 2³² calls an old entry could carry the new stamp.
+            self.entries.fill((0, 0));
+            self.stamp = 1;
+        }
+        self.stamp
+    }
+}
+
+thread_local! {
+    /// The slot table of this thread, kept between calls so that a batch
+    /// does not allocate and fill one entry per input column. It grows to
+    /// the widest input the thread has seen, 8 bytes per column.
+    static SLOTS: RefCell<SlotTable> = RefCell::new(SlotTable::default());
+}
+
+crate::ops::vectorised! {
+    /// Sums `x[r, c] · delta[r, :]` into the slot of each stored column
+    /// `c`, row after row from 0, giving a column its slot at its first
+    /// entry. `entries` is a [`SlotTable`]'s, with `stamp` the call's.
+    fn scatter_columns<F: Float>(
+        delta: ArrayView2<'_, F>,
+        x: CsrView<'_, F>,
+        entries: &mut [(u32, u32)],
+        stamp: u32,
+        columns: &mut Vec<u32>,
+        values: &mut Vec<F>,
+    ) {
+        let outputs = delta.ncols();
+        let mut delta_row = vec![F::zero(); outputs];
+        for row in 0..x.rows() {
+            for (d, &v) in delta_row.iter_mut().zip(delta.row(row).iter()) {
+                *d = v;
+            }
+            let (indices, entries_of_row) = x.row(row);
+            for (&column, &value) in indices.iter().zip(entries_of_row) {
+                let entry = &mut entries[column as usize];
+                if entry.0 != stamp {
+                    *entry = (stamp, columns.len() as u32);
+                    columns.push(column);
+                    // 0 + v·d rather than v·d: a new column's sums start at
+                    // 0 as the others' do, which turns a −0 product into +0.
+                    values.extend(delta_row.iter().map(|&d| F::zero() + value * d));
+                    continue;
+                }
+                let start = entry.1 as usize * outputs;
+                for (s, &d) in values[start..start + outputs].iter_mut().zip(&delta_row) {
+                    *s += value * d;
+                }
+            }
+        }
+    }
+}
+
+crate::ops::vectorised! {
+    /// Applies `weight −= learning_rate · gradient` to the stored columns
+    /// of a column-major weight (`weights`, `outputs` per column) and
+    /// returns whether every updated value is finite.
+    fn descend_columns<F: Float>(
+        weights: &mut [F],
+        columns: &[u32],
+        values: &[F],
+        outputs: usize,
+        learning_rate: F,
+    ) -> bool {
+        // v * 0 is 0 for finite v and NaN otherwise. One check per output
+        // keeps the sums independent, so the loop vectorises.
+        let mut checks = vec![F::zero(); outputs];
+        for (&column, gradient) in columns.iter().zip(values.chunks_exact(outputs.max(1))) {
+            let start = column as usize * outputs;
+            for ((w, &g), check) in weights[start..start + outputs]
+                .iter_mut()
+                .zip(gradient)
+                .zip(&mut checks)
+            {
+                *w -= learning_rate * g;
+                *check += *w * F::zero();
+            }
+        }
+        checks.iter().all(|&check| check == F::zero())
     }
 }
 
