@@ -481,7 +481,7 @@ pub(crate) enum Isa {
 pub const ISA_VAR: &str = "MLP_ISA";
 
 /// Returns the best instruction set of this machine, capped by
-/// `$MLP_ISA`; detected once.
+/// `$MLP_ISA`. The CPU and the variable are read on the first call only.
 #[cfg(target_arch = "x86_64")]
 pub(crate) fn isa() -> Isa {
     use std::sync::OnceLock;
